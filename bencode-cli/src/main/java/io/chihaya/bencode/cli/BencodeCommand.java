@@ -1,0 +1,6 @@
+package io.chihaya.bencode.cli;
+
+public final class BencodeCommand {
+    public static void main(String[] args) {
+    }
+}

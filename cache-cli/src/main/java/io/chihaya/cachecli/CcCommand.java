@@ -1,0 +1,6 @@
+package io.chihaya.cachecli;
+
+public final class CcCommand {
+    public static void main(String[] args) {
+    }
+}
