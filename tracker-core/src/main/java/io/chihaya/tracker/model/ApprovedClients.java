@@ -1,0 +1,95 @@
+package io.chihaya.tracker.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The approved client prefixes ({@code approved_clients} rows that are not archived), matched against
+ * the start of a peer_id.
+ *
+ * <p>Prefixes are grouped by length with one hash table per length, so a match costs one lookup per
+ * distinct prefix length (a handful) however many clients are approved. Where several prefixes match,
+ * the longest wins. An empty prefix approves every client. Immutable and safe for concurrent readers.
+ */
+public final class ApprovedClients {
+    private static final ApprovedClients NONE = new ApprovedClients(new int[0], new ByteKeyTableArray(0), 0);
+
+    private final int[] lengthsLongestFirst;
+    private final ByteKeyTableArray tables;
+    private final int count;
+
+    private ApprovedClients(int[] lengthsLongestFirst, ByteKeyTableArray tables, int count) {
+        this.lengthsLongestFirst = lengthsLongestFirst;
+        this.tables = tables;
+        this.count = count;
+    }
+
+    /** No client approved. */
+    public static ApprovedClients none() {
+        return NONE;
+    }
+
+    /**
+     * Builds the matcher from {@code id → peer_id prefix}; null prefixes are skipped. Where two rows
+     * have the same prefix, the lower id wins.
+     */
+    public static ApprovedClients of(Map<Integer, String> prefixesById) {
+        TreeMap<Integer, ByteKeyTable.Builder<Integer>> byLength = new TreeMap<>();
+        int count = 0;
+        for (Map.Entry<Integer, String> entry : new TreeMap<>(prefixesById).descendingMap().entrySet()) {
+            if (entry.getValue() == null) {
+                continue;
+            }
+            byte[] prefix = entry.getValue().getBytes(StandardCharsets.ISO_8859_1);
+            byLength.computeIfAbsent(prefix.length, length -> new ByteKeyTable.Builder<>(8)).put(prefix, entry.getKey());
+            count++;
+        }
+        int[] lengths = new int[byLength.size()];
+        ByteKeyTableArray tables = new ByteKeyTableArray(lengths.length);
+        int i = 0;
+        for (Map.Entry<Integer, ByteKeyTable.Builder<Integer>> entry : byLength.descendingMap().entrySet()) {
+            lengths[i] = entry.getKey();
+            tables.set(i, entry.getValue().build());
+            i++;
+        }
+        return new ApprovedClients(lengths, tables, count);
+    }
+
+    /** The client id whose prefix starts {@code peerId[0, length)}, or 0 when none is approved. */
+    public int match(byte[] peerId, int length) {
+        for (int i = 0; i < lengthsLongestFirst.length; i++) {
+            int prefixLength = lengthsLongestFirst[i];
+            if (prefixLength <= length) {
+                Integer id = tables.get(i).get(peerId, 0, prefixLength);
+                if (id != null) {
+                    return id;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Number of approved prefixes. */
+    public int size() {
+        return count;
+    }
+
+    /** A typed array of tables (generic arrays cannot be created directly). */
+    private static final class ByteKeyTableArray {
+        private final Object[] tables;
+
+        ByteKeyTableArray(int length) {
+            tables = new Object[length];
+        }
+
+        void set(int index, ByteKeyTable<Integer> table) {
+            tables[index] = table;
+        }
+
+        @SuppressWarnings("unchecked")
+        ByteKeyTable<Integer> get(int index) {
+            return (ByteKeyTable<Integer>) tables[index];
+        }
+    }
+}
