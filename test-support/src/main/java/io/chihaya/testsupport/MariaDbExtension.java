@@ -1,6 +1,7 @@
 package io.chihaya.testsupport;
 
 import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -17,9 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       {@code chihaya_test_<class>_<hex>} is created on the {@linkplain SharedServer shared server}
  *       and {@code database/schema.sql} and {@code fixtures/*.yml} are loaded into it.</li>
  *   <li>After the class's last test and {@code @AfterAll} method the database is dropped, also when
- *       tests failed. (The drop rides on JUnit closing the class's extension store, which closes
- *       {@link AutoCloseable} values unless {@code junit.jupiter.extensions.store.close.autocloseable.enabled}
- *       is set to false.)</li>
+ *       tests or {@code @BeforeAll} methods failed. Should the after-all callback not run, JUnit
+ *       closing the class's extension store drops it instead.</li>
  *   <li>Parameters of type {@link TestDatabase} or {@link DataSource} of constructors, lifecycle
  *       and test methods are resolved to that database.</li>
  *   <li>Tests share the database within the class; call {@link TestDatabase#reset()} where a test
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * database, and {@link SharedServer} the per-JVM server. Tests of one class that run in parallel
  * share one database and must not depend on each other's rows.
  */
-public final class MariaDbExtension implements BeforeAllCallback, ParameterResolver {
+public final class MariaDbExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
     private static final Namespace NAMESPACE = Namespace.create(MariaDbExtension.class);
 
@@ -57,6 +57,15 @@ public final class MariaDbExtension implements BeforeAllCallback, ParameterResol
     @Override
     public void beforeAll(ExtensionContext context) {
         database(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        // remove() looks only at this class's store: a @Nested class leaves its outer class's database alone.
+        ClassDatabase database = context.getStore(NAMESPACE).remove(ClassDatabase.class, ClassDatabase.class);
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Override
