@@ -21,7 +21,7 @@ public final class Ipv4 {
         if (length > 7 && regionMatchesIgnoreCase(text, "::ffff:")) {
             return parseMapped(text, 7);
         }
-        if (length > 22 && regionMatchesIgnoreCase(text, "0:0:0:0:0:ffff:")) {
+        if (length > 15 && regionMatchesIgnoreCase(text, "0:0:0:0:0:ffff:")) {
             return parseMapped(text, 15);
         }
         return parseDotted(text, 0, length);
