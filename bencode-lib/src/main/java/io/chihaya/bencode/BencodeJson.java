@@ -2,6 +2,7 @@ package io.chihaya.bencode;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -82,9 +82,9 @@ public final class BencodeJson {
         this.mapper = JsonMapper.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(jsonDepth)
@@ -267,18 +267,30 @@ public final class BencodeJson {
 
     /** Parses one JSON document from {@code json} to its end; the stream is not closed. */
     public JsonNode readJson(InputStream json) throws IOException {
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(json);
+        try (JsonParser parser = mapper.createParser(json)) {
+            JsonNode tree = mapper.readTree(parser);
+            if (tree == null || tree.isMissingNode()) {
+                throw new BencodeException("invalid JSON: no value in the input");
+            }
+            if (parser.nextToken() != null) {
+                throw new BencodeException("invalid JSON" + where(parser.currentTokenLocation()) + ": trailing content after the value");
+            }
+            return tree;
         } catch (JsonProcessingException invalid) {
-            JsonLocation location = invalid.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            throw new BencodeException("invalid JSON" + where + ": " + firstLine(invalid.getOriginalMessage()), invalid);
+            throw new BencodeException("invalid JSON" + where(invalid.getLocation()) + ": " + jacksonReason(invalid), invalid);
         }
-        if (tree == null || tree.isMissingNode()) {
-            throw new BencodeException("invalid JSON: no value in the input");
-        }
-        return tree;
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null || location.getLineNr() < 0 ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** Jackson's own words, minus its hints about its configuration, which mean nothing to a user. */
+    private static String jacksonReason(JsonProcessingException invalid) {
+        return firstLine(invalid.getOriginalMessage())
+                .replaceAll(", from `[^`]*`", "")
+                .replaceAll(": enable `[^`]*` to allow", "")
+                .strip();
     }
 
     /** Encodes a JSON tree as bencode. */

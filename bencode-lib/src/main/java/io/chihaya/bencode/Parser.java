@@ -87,6 +87,9 @@ final class Parser {
             int next = peek();
             Object value;
             if (top != null && next == 'e') {
+                if (top.pendingKey != null) {
+                    throw error(at, "dictionary key " + top.pendingKey.describeShort() + " has no value");
+                }
                 position++;
                 value = top.container();
                 stack.remove(stack.size() - 1);

@@ -70,6 +70,8 @@ class BencodeReaderTest {
         "12                | 2 | unexpected end of input in the length of the string starting at byte 0",
         "li1e              | 4 | unexpected end of input: the list starting at byte 0 has no 'e'",
         "d1:ai1e           | 7 | unexpected end of input: the dictionary starting at byte 0 has no 'e'",
+        "d1:ae             | 4 | dictionary key \"a\" has no value",
+        "d1:ai1e1:be       | 10 | dictionary key \"b\" has no value",
         "d1:a              | 4 | unexpected end of input: the dictionary starting at byte 0 has no 'e'",
         "i1ei2e            | 3 | trailing data after the top-level value: 'i'",
         "le-               | 2 | trailing data after the top-level value: '-'",
