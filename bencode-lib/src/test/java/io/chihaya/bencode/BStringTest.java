@@ -36,7 +36,7 @@ class BStringTest {
     void showsTextOrHex() {
         assertThat(BString.of("info")).hasToString("\"info\"");
         assertThat(BString.of("a\nb")).hasToString("\"a\\u000ab\"");
-        assertThat(BString.of(new byte[] {(byte) 0xde, (byte) 0xad})).hasToString("0xdead");
+        assertThat(BString.of(new byte[] {(byte) 0xff, (byte) 0xfe})).hasToString("0xfffe");
         assertThat(BString.of("x".repeat(100)).describeShort()).isEqualTo("\"" + "x".repeat(40) + "\"...");
     }
 
