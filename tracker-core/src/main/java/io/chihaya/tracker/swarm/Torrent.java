@@ -93,6 +93,19 @@ public final class Torrent {
         return swarm.purgeOlderThan(cutoff);
     }
 
+    /**
+     * Removes peers idle since before {@code cutoff} and, when any left, reports the new counts.
+     *
+     * @return the number removed
+     */
+    public synchronized int purgeOlderThan(long cutoff, io.chihaya.tracker.stats.StatSink sink) {
+        int removed = swarm.purgeOlderThan(cutoff);
+        if (removed > 0) {
+            sink.torrent(id, groupId, type, swarm.seeders(), swarm.leechers(), 0, lastAction);
+        }
+        return removed;
+    }
+
     /** Current seeder count. */
     public synchronized int seeders() {
         return swarm.seeders();

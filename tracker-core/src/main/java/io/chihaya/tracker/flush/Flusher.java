@@ -1,0 +1,192 @@
+package io.chihaya.tracker.flush;
+
+import io.chihaya.tracker.config.TrackerConfig;
+import io.chihaya.tracker.stats.TrackerMetrics;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * Runs the five table writers of a {@link FlushQueues} (SPEC 6.2), the immediate un-prune writes,
+ * and the deactivation of idle {@code transfer_history} rows after a purge (SPEC 6.3).
+ *
+ * <p>Thread-safe. {@link #start()} once; {@link #stop(long)} at shutdown writes everything pending.
+ */
+public final class Flusher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+
+    /**
+     * Writer settings.
+     *
+     * @param flushMillis          pause between batches while a queue is less than half full
+     * @param deadlockRetries      retries of a deadlocked batch
+     * @param deadlockPauseSeconds pause before retry n is n times this
+     * @param logFlushes           one log line per batch
+     * @param flushGroups          touch group timestamps with torrent flushes
+     */
+    public record Settings(long flushMillis, int deadlockRetries, double deadlockPauseSeconds, boolean logFlushes,
+                           boolean flushGroups) {
+        /** From the configuration. */
+        public static Settings of(TrackerConfig config) {
+            return new Settings(config.intervals().flush() * 1000L, config.database().deadlockRetries(),
+                    config.database().deadlockPause(), config.logFlushes(), config.flushGroups());
+        }
+    }
+
+    private final FlushQueues queues;
+    private final ReentrantReadWriteLock torrentGate = new ReentrantReadWriteLock();
+    private final TableWriter<Integer, Deltas.User> users;
+    private final TorrentWriter torrents;
+    private final TableWriter<Long, Deltas.History> history;
+    private final TableWriter<Deltas.IpKey, Deltas.Ip> ips;
+    private final TableWriter<Long, Deltas.Snatch> snatches;
+    private final List<Thread> threads = new ArrayList<>();
+
+    public Flusher(FlushQueues queues, Jdbi jdbi, TrackerConfig.Channels channels, Settings settings,
+                   TrackerMetrics metrics) {
+        this.queues = queues;
+        users = new TableWriter<>("users_main", queues.users, channels.user(), FlushStatements.USERS, jdbi, settings,
+                metrics, null);
+        torrents = new TorrentWriter(queues, channels.torrent(), jdbi, settings, metrics,
+                torrentGate.readLock());
+        history = new TableWriter<>("transfer_history", queues.history, channels.transferHistory(),
+                FlushStatements.HISTORY, jdbi, settings, metrics, null);
+        ips = new TableWriter<>("transfer_ips", queues.ips, channels.transferIps(), FlushStatements.IPS, jdbi,
+                settings, metrics, null);
+        snatches = new TableWriter<>("snatches", queues.snatches, channels.snatch(), FlushStatements.SNATCHES, jdbi,
+                settings, metrics, null);
+        queues.onUnprune(torrents::wake);
+    }
+
+    /** Starts one daemon thread per table. */
+    public synchronized void start() {
+        for (TableWriter<?, ?> writer : writers()) {
+            Thread thread = new Thread(writer, "flush-" + writer.table);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+    }
+
+    private List<TableWriter<?, ?>> writers() {
+        return List.of(users, torrents, history, ips, snatches);
+    }
+
+    /**
+     * Runs {@code action} while no torrents batch is being written, so that the database's Snatched
+     * plus {@link FlushQueues#pendingSnatches} is exact during it (used by the torrent reload).
+     */
+    public <T> T withTorrentWritesPaused(Supplier<T> action) {
+        torrentGate.writeLock().lock();
+        try {
+            return action.get();
+        } finally {
+            torrentGate.writeLock().unlock();
+        }
+    }
+
+    /**
+     * After every {@code transfer_history} change pending now is written, clears {@code active} on rows
+     * idle since before {@code cutoff} (SPEC 6.3). Completes with the number of rows changed, or -1
+     * when the pending changes could not be written (the update is then skipped, to be done by the
+     * next purge).
+     */
+    public CompletableFuture<Integer> deactivateIdleHistory(long cutoff) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        history.afterPendingWritten(drained -> {
+            if (!drained) {
+                LOG.warn("transfer_history deactivation skipped: pending rows could not be written");
+                done.complete(-1);
+                return;
+            }
+            try {
+                int changed = history.jdbi.withHandle(handle -> FlushStatements.deactivate(handle.getConnection(), cutoff));
+                done.complete(changed);
+            } catch (Exception e) {
+                history.metrics.sqlError("transfer_history");
+                LOG.error("transfer_history deactivation failed: {}", TableWriter.oneLine(e));
+                done.complete(-1);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Writes everything pending and stops the writers, waiting at most {@code timeoutMillis}.
+     *
+     * @return true when every queue was written out
+     */
+    public boolean stop(long timeoutMillis) {
+        for (TableWriter<?, ?> writer : writers()) {
+            writer.stop(timeoutMillis);
+        }
+        long deadline = System.currentTimeMillis() + timeoutMillis + 2_000;
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        FlushQueues.Backlog left = queues.backlog();
+        if (left.total() > 0) {
+            LOG.error("flush at shutdown incomplete, rows not written: {}", left);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        stop(30_000);
+    }
+
+    /** The torrents writer: also writes un-prunes at once, and group timestamps with flush_groups. */
+    private static final class TorrentWriter extends TableWriter<Integer, Deltas.Torrent> {
+        private final FlushQueues queues;
+
+        TorrentWriter(FlushQueues queues, int capacity, Jdbi jdbi, Settings settings, TrackerMetrics metrics,
+                      java.util.concurrent.locks.Lock gate) {
+            super("torrents", queues.torrents, capacity, FlushStatements.TORRENTS, jdbi, settings, metrics, gate);
+            this.queues = queues;
+        }
+
+        @Override
+        boolean idle() {
+            return queues.unprunes.isEmpty();
+        }
+
+        @Override
+        boolean step() {
+            if (!queues.unprunes.isEmpty()) {
+                List<Integer> ids = new ArrayList<>(queues.unprunes);
+                try {
+                    jdbi.useHandle(handle -> FlushStatements.unprune(handle.getConnection(), ids));
+                    ids.forEach(queues.unprunes::remove);
+                    LOG.info("un-pruned torrents {}", ids);
+                } catch (Exception e) {
+                    metrics.sqlError("torrents");
+                    LOG.error("un-prune of torrents {} failed, will retry: {}", ids, oneLine(e));
+                    return false;
+                }
+            }
+            return super.step();
+        }
+
+        @Override
+        void afterBatch(Connection connection, List<Deltas.Torrent> batch) throws SQLException {
+            if (settings.flushGroups()) {
+                FlushStatements.touchGroups(connection, batch);
+            }
+        }
+    }
+}
