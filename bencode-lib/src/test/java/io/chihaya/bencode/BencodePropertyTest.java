@@ -65,7 +65,7 @@ class BencodePropertyTest {
     @Test
     void randomBytesOnlyEverRaiseBencodeException() {
         byte[] alphabet = "ilde0123456789:-ab".getBytes(StandardCharsets.US_ASCII);
-        forEachSeed(20_000, (random, seed) -> {
+        forEachSeed(10_000, (random, seed) -> {
             byte[] input = new byte[random.nextInt(48)];
             for (int index = 0; index < input.length; index++) {
                 input[index] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
@@ -76,7 +76,7 @@ class BencodePropertyTest {
 
     @Test
     void mutatedValidInputOnlyEverRaisesBencodeException() {
-        forEachSeed(10_000, (random, seed) -> {
+        forEachSeed(5_000, (random, seed) -> {
             byte[] input = Bencode.encode(new RandomValues(random).value(3));
             int mutations = 1 + random.nextInt(3);
             for (int mutation = 0; mutation < mutations && input.length > 0; mutation++) {
@@ -127,7 +127,7 @@ class BencodePropertyTest {
 
     @Test
     void junkJsonOnlyEverRaisesBencodeException() {
-        forEachSeed(10_000, (random, seed) -> {
+        forEachSeed(5_000, (random, seed) -> {
             String text = new RandomValues(random).jsonish(random.nextInt(30));
             try {
                 byte[] encoded = json.jsonToBencode(text);
