@@ -243,9 +243,21 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
         return false;
     }
 
+    /** The message of {@code e} and of its root cause, on one line. */
     static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = message(e);
+        if (root != e && !message.contains(message(root))) {
+            message += " (" + message(root) + ")";
+        }
         return message.replace('\n', ' ');
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
 }
