@@ -88,9 +88,9 @@ public final class BencodeJson {
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(jsonDepth)
-                .maxNumberLength(options.maxIntegerDigits() + 1)
+                .maxNumberLength(options.maxIntegerDigits()) // Jackson counts digits, not the sign
                 .maxStringLength(jsonStringLength)
-                .maxNameLength(jsonStringLength)
+                .maxNameLength(Math.max(jsonStringLength, 1000)) // "__bytes__" must always parse
                 .build());
         mapper.getFactory().setStreamWriteConstraints(StreamWriteConstraints.builder()
                 .maxNestingDepth(jsonDepth)
@@ -267,7 +267,13 @@ public final class BencodeJson {
 
     /** Parses one JSON document from {@code json} to its end; the stream is not closed. */
     public JsonNode readJson(InputStream json) throws IOException {
-        try (JsonParser parser = mapper.createParser(json)) {
+        JsonParser parser;
+        try {
+            parser = mapper.createParser(json);
+        } catch (JsonProcessingException invalid) {
+            throw new BencodeException("invalid JSON: " + jacksonReason(invalid), invalid);
+        }
+        try (parser) {
             JsonNode tree = mapper.readTree(parser);
             if (tree == null || tree.isMissingNode()) {
                 throw new BencodeException("invalid JSON: no value in the input");
@@ -277,7 +283,9 @@ public final class BencodeJson {
             }
             return tree;
         } catch (JsonProcessingException invalid) {
-            throw new BencodeException("invalid JSON" + where(invalid.getLocation()) + ": " + jacksonReason(invalid), invalid);
+            // limit violations carry no location of their own; the parser knows where it stopped
+            JsonLocation location = invalid.getLocation() != null ? invalid.getLocation() : parser.currentTokenLocation();
+            throw new BencodeException("invalid JSON" + where(location) + ": " + jacksonReason(invalid), invalid);
         }
     }
 

@@ -196,6 +196,21 @@ class BencodeJsonTest {
     }
 
     @Test
+    void appliesTheStringAndIntegerLimitsToJsonToo() {
+        BencodeJson small = new BencodeJson(BencodeOptions.defaults().withMaxStringLength(3).withMaxIntegerDigits(3));
+        assertThat(small.jsonToBencode("[\"abc\", -999]")).isEqualTo(bytes("l3:abci-999ee"));
+        assertThatThrownBy(() -> small.jsonToBencode("{\"k\": [\"abcd\"]}"))
+                .isInstanceOf(BencodeException.class).hasMessage("string longer than the limit of 3 bytes at $.k[0]");
+        assertThatThrownBy(() -> small.jsonToBencode("{\"k\": {\"__bytes__\": \"AAAAAA==\"}}"))
+                .isInstanceOf(BencodeException.class).hasMessage("string longer than the limit of 3 bytes at $.k.__bytes__");
+        assertThatThrownBy(() -> small.jsonToBencode("[-1234]"))
+                .isInstanceOf(BencodeException.class)
+                .hasMessage("invalid JSON at line 1, column 2: Number value length (4) exceeds the maximum allowed (3)");
+        BencodeJson unlimited = new BencodeJson(BencodeOptions.defaults().withMaxIntegerDigits(Integer.MAX_VALUE));
+        assertThat(unlimited.jsonToBencode("7")).isEqualTo(bytes("i7e"));
+    }
+
+    @Test
     void appliesTheDepthLimitBothWays() {
         BencodeJson shallow = new BencodeJson(BencodeOptions.defaults().withMaxDepth(2));
         assertThat(shallow.jsonToBencode("[[1]]")).isEqualTo(bytes("lli1eee"));
@@ -205,6 +220,6 @@ class BencodeJsonTest {
                 .isInstanceOf(BencodeException.class).hasMessage("value nested deeper than 2 levels");
         assertThatThrownBy(() -> json.jsonToBencode("[".repeat(5000) + "]".repeat(5000)))
                 .isInstanceOf(BencodeException.class)
-                .hasMessage("invalid JSON: Document nesting depth (1540) exceeds the maximum allowed (1539)");
+                .hasMessage("invalid JSON at line 1, column 1540: Document nesting depth (1540) exceeds the maximum allowed (1539)");
     }
 }
