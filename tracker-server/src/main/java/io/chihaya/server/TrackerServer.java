@@ -1,0 +1,292 @@
+package io.chihaya.server;
+
+import io.chihaya.tracker.announce.AnnounceService;
+import io.chihaya.tracker.announce.ScrapeService;
+import io.chihaya.tracker.cache.CacheStore;
+import io.chihaya.tracker.config.DatabaseUrl;
+import io.chihaya.tracker.config.HostPort;
+import io.chihaya.tracker.config.TrackerConfig;
+import io.chihaya.tracker.db.Database;
+import io.chihaya.tracker.db.DatabaseLoader;
+import io.chihaya.tracker.db.Purger;
+import io.chihaya.tracker.db.Reloader;
+import io.chihaya.tracker.flush.FlushQueues;
+import io.chihaya.tracker.flush.Flusher;
+import io.chihaya.tracker.model.Registry;
+import io.chihaya.tracker.recorder.AnnounceRecorder;
+import io.chihaya.tracker.stats.AnnounceObserver;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running tracker: cache, database sync, HTTP front and timers, started and stopped as one
+ * (SPEC 7, 10). Not thread-safe: {@link #start()} and {@link #stop()} are called by one thread.
+ */
+public final class TrackerServer {
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerServer.class);
+    /** MariaDB errors that retrying cannot fix: access denied, unknown database, no such user. */
+    private static final int[] FATAL_SQL_ERRORS = {1044, 1045, 1049, 1698};
+
+    private final TrackerConfig config;
+    private final Registry registry = new Registry();
+    private final FlushQueues queues = new FlushQueues();
+    private final Metrics metrics;
+    private final CacheStore cache;
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "chihaya-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean databaseReady = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private AnnounceRecorder recorder;
+    private Database database;
+    private Flusher flusher;
+    private Reloader reloader;
+    private Undertow undertow;
+    private GracefulShutdownHandler graceful;
+    private int port;
+
+    public TrackerServer(TrackerConfig config, Path workingDirectory) {
+        this.config = config;
+        this.metrics = new Metrics(registry, queues::backlog);
+        this.cache = CacheStore.inDirectory(workingDirectory);
+    }
+
+    /** The port the HTTP server listens on (useful with port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** The tracker's in-memory data. */
+    public Registry registry() {
+        return registry;
+    }
+
+    /**
+     * Starts everything: restores the cache, opens the HTTP port, connects to MariaDB (retrying in the
+     * background while it is unreachable) and starts the timers.
+     *
+     * @throws StartupException when the database refuses the configuration (access denied, unknown database)
+     */
+    public void start() {
+        long started = System.nanoTime();
+        cache.readOrQuarantine().ifPresent(contents -> contents.installInto(registry));
+
+        AnnounceObserver observer = AnnounceObserver.NONE;
+        if (config.record()) {
+            recorder = AnnounceRecorder.start();
+            observer = recorder;
+        }
+        AnnounceService announces = new AnnounceService(config, registry, queues, observer,
+                () -> System.currentTimeMillis() / 1000, ThreadLocalRandom::current);
+        ScrapeService scrapes = new ScrapeService(config, registry);
+
+        DatabaseUrl url = config.database().url();
+        database = new Database(url.url(), url.username(), url.password());
+        flusher = new Flusher(queues, database.jdbi(), config.channels(), Flusher.Settings.of(config), metrics);
+        reloader = new Reloader(new DatabaseLoader(database.jdbi()), registry, flusher, queues, metrics);
+
+        startHttp(new TrackerHandler(registry, announces, scrapes, metrics, config.scrape(), config.proxy(),
+                config.adminToken()));
+        connectDatabase(url);
+        flusher.start();
+        scheduleTimers();
+        LOG.info("started: users={} torrents={} peers={} clients={} port={} ms={}", registry.users().size(),
+                registry.torrents().size(), peerCount(), registry.approvedClients().size(), port,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void startHttp(TrackerHandler handler) {
+        HostPort listen = config.listenAddress();
+        graceful = new GracefulShutdownHandler(handler);
+        undertow = Undertow.builder()
+                .addHttpListener(listen.port(), listen.bindHost())
+                .setHandler(graceful)
+                .setServerOption(UndertowOptions.DECODE_URL, false)
+                .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 64L * 1024)
+                .setServerOption(UndertowOptions.MAX_HEADERS, 64)
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, 1000)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
+                .setSocketOption(Options.READ_TIMEOUT, 60_000)
+                .setSocketOption(Options.WRITE_TIMEOUT, 60_000)
+                .setSocketOption(Options.BACKLOG, 4096)
+                .build();
+        undertow.start();
+        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        LOG.info("listening on {}:{}", listen.bindHost(), port);
+    }
+
+    /** First load: fatal configuration errors stop start-up; an unreachable server is retried. */
+    private void connectDatabase(DatabaseUrl url) {
+        try {
+            database.jdbi().useHandle(handle -> handle.execute("SELECT 1"));
+        } catch (RuntimeException e) {
+            SQLException sql = sqlCause(e);
+            if (sql != null && isFatal(sql.getErrorCode())) {
+                stopHttp();
+                throw new StartupException("MariaDB at " + url.describe() + " refused the configuration: "
+                        + oneLine(sql));
+            }
+            LOG.warn("MariaDB at {} unreachable ({}); serving from the cache, retrying every 5 s", url.describe(),
+                    oneLine(e));
+            timers.schedule(() -> retryConnect(url), 5, TimeUnit.SECONDS);
+            return;
+        }
+        firstLoad();
+    }
+
+    private void retryConnect(DatabaseUrl url) {
+        if (stopped.get()) {
+            return;
+        }
+        try {
+            database.jdbi().useHandle(handle -> handle.execute("SELECT 1"));
+        } catch (RuntimeException e) {
+            LOG.warn("MariaDB at {} still unreachable ({}); retrying in 5 s", url.describe(), oneLine(e));
+            timers.schedule(() -> retryConnect(url), 5, TimeUnit.SECONDS);
+            return;
+        }
+        LOG.info("MariaDB at {} reachable again", url.describe());
+        firstLoad();
+    }
+
+    private void firstLoad() {
+        Reloader.Summary summary = reloader.reload(true);
+        databaseReady.set(summary.failures() == 0);
+    }
+
+    private void scheduleTimers() {
+        TrackerConfig.Intervals intervals = config.intervals();
+        timers.scheduleWithFixedDelay(guard("reload", () -> reloader.reload(false)), intervals.databaseReload(),
+                intervals.databaseReload(), TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(guard("cache write", this::writeCache), intervals.databaseSerialize(),
+                intervals.databaseSerialize(), TimeUnit.SECONDS);
+        Purger purger = new Purger(registry, queues, flusher, intervals.peerInactivity());
+        timers.scheduleWithFixedDelay(guard("purge", () -> purger.purge(System.currentTimeMillis() / 1000)),
+                intervals.purgeInactivePeers(), intervals.purgeInactivePeers(), TimeUnit.SECONDS);
+    }
+
+    private static Runnable guard(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{} failed: {}", what, oneLine(e));
+            }
+        };
+    }
+
+    /** Writes the cache now; returns false (logged) when it failed. */
+    public boolean writeCache() {
+        long started = System.nanoTime();
+        try {
+            cache.write(registry); // logs its own summary line
+            metrics.serialized((System.nanoTime() - started) / 1e9);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cache write to {} failed: {}", cache.file(), oneLine(e));
+            return false;
+        }
+    }
+
+    /**
+     * Stops accepting, finishes in-flight requests, writes every queued change to MariaDB, writes the
+     * cache and the recorder (SPEC 10). Idempotent.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        long started = System.nanoTime();
+        LOG.info("stopping: no new requests, finishing in-flight ones");
+        stopHttp();
+        timers.shutdownNow();
+        FlushQueues.Backlog backlog = queues.backlog();
+        LOG.info("writing queued changes to MariaDB: {}", backlog);
+        boolean flushed = flusher == null || flusher.stop(60_000);
+        boolean cached = writeCache();
+        if (recorder != null) {
+            recorder.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+        LOG.info("stopped: flushed={} cache={} ms={}", flushed, cached, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void stopHttp() {
+        if (undertow == null) {
+            return;
+        }
+        graceful.shutdown();
+        try {
+            graceful.awaitShutdown(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        undertow.stop();
+        undertow = null;
+    }
+
+    private long peerCount() {
+        long[] peers = {0};
+        registry.torrents().forEach((hash, torrent) -> peers[0] += torrent.seeders() + torrent.leechers());
+        return peers[0];
+    }
+
+    private static boolean isFatal(int errorCode) {
+        for (int fatal : FATAL_SQL_ERRORS) {
+            if (fatal == errorCode) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.replace('\n', ' ');
+    }
+
+    /** Start-up cannot go on; the message is one line for the operator. */
+    public static final class StartupException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public StartupException(String message) {
+            super(message);
+        }
+    }
+}
