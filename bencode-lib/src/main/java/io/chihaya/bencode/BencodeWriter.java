@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writes bencode straight into its own growable byte array, for the tracker's hot path: build a
@@ -119,6 +120,7 @@ public final class BencodeWriter {
 
     /** Writes {@code length} bytes of {@code bytes} from {@code offset} as a byte string. */
     public BencodeWriter string(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length); // before writing a header
         int body = reserveString(length);
         System.arraycopy(bytes, offset, buffer, body, length);
         return this;
@@ -145,6 +147,7 @@ public final class BencodeWriter {
 
     /** Appends bytes that are already bencode (a cached fragment, for instance) unchanged. */
     public BencodeWriter raw(byte[] bytes, int off, int len) {
+        Objects.checkFromIndexSize(off, len, bytes.length);
         ensureCapacity(len);
         System.arraycopy(bytes, off, buffer, length, len);
         length += len;
@@ -163,7 +166,7 @@ public final class BencodeWriter {
         if (length < 0) {
             throw new IllegalArgumentException("string length must not be negative, got " + length);
         }
-        ensureCapacity(length + 11); // up to 10 digits + ':'
+        ensureCapacity(length + 11L); // up to 10 digits + ':'
         this.length = writeDecimal(length, buffer, this.length);
         buffer[this.length++] = ':';
         int body = this.length;
@@ -277,14 +280,14 @@ public final class BencodeWriter {
         out.write(buffer, 0, length);
     }
 
-    private void ensureCapacity(int extra) {
+    private void ensureCapacity(long extra) {
         if (extra > buffer.length - length) {
             grow(extra);
         }
     }
 
-    private void grow(int extra) {
-        long needed = (long) length + extra;
+    private void grow(long extra) {
+        long needed = length + extra;
         if (needed > MAX_CAPACITY) {
             throw new IllegalStateException("bencode output would exceed " + MAX_CAPACITY + " bytes");
         }

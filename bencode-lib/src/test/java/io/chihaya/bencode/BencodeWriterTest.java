@@ -157,6 +157,16 @@ class BencodeWriterTest {
     }
 
     @Test
+    void badSlicesAndHugeReservationsFailBeforeWriting() {
+        BencodeWriter writer = new BencodeWriter().startList();
+        assertThatThrownBy(() -> writer.string(new byte[4], 2, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> writer.raw(new byte[4], -1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> writer.reserveString(Integer.MAX_VALUE)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> writer.reserveString(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ascii(writer.end())).isEqualTo("le");
+    }
+
+    @Test
     void growsForLargeStrings() {
         byte[] big = new byte[100_000];
         big[99_999] = 7;

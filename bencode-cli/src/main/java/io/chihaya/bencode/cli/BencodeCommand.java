@@ -80,7 +80,15 @@ public final class BencodeCommand implements Callable<Integer> {
     public static void main(String[] args) {
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-        System.exit(run(args, System.in, stdout, stderr));
+        int exitCode;
+        try {
+            exitCode = run(args, System.in, stdout, stderr);
+        } catch (OutOfMemoryError tooLarge) {
+            // the whole input is held in memory; say so in one line rather than a stack trace
+            System.err.println("bencode: out of memory: the input is too large for this heap (raise it with -Xmx)");
+            exitCode = 1;
+        }
+        System.exit(exitCode);
     }
 
     /** Runs the program on the given streams and returns its exit code; flushes both outputs. */
