@@ -1,0 +1,313 @@
+package io.chihaya.tracker.cache;
+
+import io.chihaya.tracker.model.ByteKeyTable;
+import io.chihaya.tracker.model.Registry;
+import io.chihaya.tracker.model.User;
+import io.chihaya.tracker.swarm.Torrent;
+import io.chihaya.tracker.swarm.TorrentSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * The tracker's cache file ({@value #FILE_NAME}), which carries users and swarms across restarts: written
+ * from a {@link Registry} every {@code database_serialize} seconds and at shutdown, read back at start
+ * before the first database load.
+ *
+ * <p>A write streams into a temporary file beside the cache, forces it to disk, renames it over the old
+ * file in one atomic step and syncs the directory, so a crash at any moment leaves either the old or
+ * the new cache, never a torn one; a leftover temporary file is never read. Torrents are copied one at
+ * a time under each torrent's own lock, so a write never holds up announces on more than one swarm.
+ *
+ * <p>Thread-safe: concurrent writes each use their own temporary file and the last rename wins; a read
+ * sees one complete file.
+ */
+public final class CacheStore {
+    /** The cache file's name in the tracker's working directory. */
+    public static final String FILE_NAME = "chihaya-cache.bin";
+
+    private static final Logger log = LoggerFactory.getLogger(CacheStore.class);
+    private static final DateTimeFormatter QUARANTINE_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path file;
+    private final Clock clock;
+
+    /**
+     * @param file  the cache file
+     * @param clock gives the written-at time and the quarantine time stamp
+     */
+    public CacheStore(Path file, Clock clock) {
+        this.file = file.toAbsolutePath();
+        this.clock = clock;
+    }
+
+    /** A store for {@code file} on the system clock. */
+    public CacheStore(Path file) {
+        this(file, Clock.systemUTC());
+    }
+
+    /** The store of {@value #FILE_NAME} in {@code directory}. */
+    public static CacheStore inDirectory(Path directory) {
+        return new CacheStore(directory.resolve(FILE_NAME));
+    }
+
+    /** The cache file (absolute). */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Writes the registry's users and torrents, with every peer, and logs one line with the counts.
+     *
+     * @throws IOException the write failed; the previous cache is untouched
+     */
+    public CacheWriteSummary write(Registry registry) throws IOException {
+        ByteKeyTable<User> users = registry.users();
+        ByteKeyTable<Torrent> torrents = registry.torrents();
+        return write(now(), CacheProgress.NONE, (long) users.size() + torrents.size(), writer -> {
+            try {
+                users.forEach((passkey, user) -> writeUnchecked(() -> writer.user(user)));
+                torrents.forEach((infoHash, torrent) -> writeUnchecked(() -> writer.torrent(torrent.snapshot())));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    /**
+     * Writes the given users and torrents (as {@code cc load} does), recording {@code writtenAt}.
+     *
+     * @param progress told of entries written (users, torrents and peers)
+     * @throws IllegalArgumentException an entry holds a value the cache cannot (see {@link CacheFormat})
+     * @throws IOException              the write failed; the previous cache is untouched
+     */
+    public CacheWriteSummary write(Instant writtenAt, Collection<User> users, Collection<TorrentSnapshot> torrents,
+                                   CacheProgress progress) throws IOException {
+        long total = entries(users, torrents);
+        return write(writtenAt.truncatedTo(ChronoUnit.MILLIS), progress, total, writer -> {
+            long reported = 0;
+            for (User user : users) {
+                writer.user(user);
+                reported = report(writer, progress, total, reported);
+            }
+            for (TorrentSnapshot torrent : torrents) {
+                writer.torrent(torrent);
+                reported = report(writer, progress, total, reported);
+            }
+        });
+    }
+
+    /**
+     * Reads and checks the whole file.
+     *
+     * @return the contents, or empty when there is no file
+     * @throws CacheCorruptException the file is damaged or not a cache this build can read
+     * @throws IOException           the file could not be read
+     */
+    public Optional<CacheContents> read() throws IOException {
+        ArrayList<User> users = new ArrayList<>();
+        ArrayList<TorrentSnapshot> torrents = new ArrayList<>();
+        Optional<CacheHeader> header = read(new CacheVisitor() {
+            @Override
+            public void header(CacheHeader header) {
+                users.ensureCapacity(header.users()); // bounded: checked against the file size
+                torrents.ensureCapacity(header.torrents());
+            }
+
+            @Override
+            public void user(User user) {
+                users.add(user);
+            }
+
+            @Override
+            public void torrent(TorrentSnapshot torrent) {
+                torrents.add(torrent);
+            }
+        }, CacheProgress.NONE);
+        return header.map(h -> new CacheContents(h.version(), h.writtenAt(), users, torrents));
+    }
+
+    /**
+     * Streams the file through {@code visitor}, checking everything (the checksums before the first
+     * entry), for tools that summarise or convert large caches without holding them.
+     *
+     * @return the header, or empty when there is no file
+     * @throws CacheCorruptException the file is damaged or not a cache this build can read
+     * @throws IOException           the file could not be read
+     */
+    public Optional<CacheHeader> read(CacheVisitor visitor, CacheProgress progress) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try (channel) {
+            return Optional.of(new CacheReader(file, channel).read(visitor, progress));
+        }
+    }
+
+    /**
+     * Reads the header and verifies both checksums without decoding any entry.
+     *
+     * @return the header, or empty when there is no file
+     */
+    public Optional<CacheHeader> readHeader() throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try (channel) {
+            return Optional.of(new CacheReader(file, channel).readHeader());
+        }
+    }
+
+    /**
+     * What the tracker calls at start: the contents, or empty when there is no file (logged at info) or
+     * when the file cannot be read. An unreadable file is renamed to
+     * {@code <name>.corrupt-<yyyyMMddTHHmmssZ>} beside it and one warning names the problem, so the
+     * tracker starts with empty swarms instead of refusing to start, and the file is kept for
+     * {@code cc inspect}. Never throws.
+     */
+    public Optional<CacheContents> readOrQuarantine() {
+        long started = System.nanoTime();
+        try {
+            Optional<CacheContents> contents = read();
+            if (contents.isEmpty()) {
+                log.info("no cache at {}: starting with empty swarms", file);
+            } else {
+                CacheContents c = contents.get();
+                log.info("cache read from {}: {} users, {} torrents, {} peers, written at {}, in {} ms", file,
+                        c.users().size(), c.torrents().size(), c.peerCount(), c.writtenAt(),
+                        Duration.ofNanos(System.nanoTime() - started).toMillis());
+            }
+            return contents;
+        } catch (IOException | RuntimeException e) {
+            String problem = e instanceof CacheCorruptException ? e.getMessage() : file + ": " + e;
+            log.warn("cache unreadable, {}; {}; starting with empty swarms", problem, quarantine());
+            return Optional.empty();
+        }
+    }
+
+    /** Moves the cache aside; says where to, or why it could not. */
+    private String quarantine() {
+        String base = file.getFileName() + ".corrupt-" + QUARANTINE_STAMP.format(clock.instant());
+        for (int attempt = 1; attempt < 100; attempt++) {
+            Path target = file.resolveSibling(attempt == 1 ? base : base + "-" + attempt);
+            try {
+                Files.move(file, target);
+                return "moved it to " + target.getFileName();
+            } catch (FileAlreadyExistsException e) {
+                continue;
+            } catch (IOException e) {
+                return "could not move it aside (" + e + ")";
+            }
+        }
+        return "could not move it aside (too many quarantined caches named " + base + "*)";
+    }
+
+    private CacheWriteSummary write(Instant writtenAt, CacheProgress progress, long total, Body body) throws IOException {
+        long started = System.nanoTime();
+        Path directory = file.getParent();
+        Path temporary = Files.createTempFile(directory, file.getFileName() + ".", ".tmp");
+        boolean renamed = false;
+        try {
+            CacheWriter writer;
+            long size;
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                writer = new CacheWriter(channel);
+                body.writeTo(writer);
+                size = writer.finish(writtenAt.toEpochMilli());
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            renamed = true;
+            syncDirectory(directory);
+            progress.update(writer.users() + writer.torrents() + writer.peers(),
+                    Math.max(total, writer.users() + writer.torrents() + writer.peers()));
+            CacheWriteSummary summary = new CacheWriteSummary(file, writtenAt, writer.users(), writer.torrents(),
+                    writer.peers(), size, Duration.ofNanos(System.nanoTime() - started));
+            log.info("cache written to {}: {} users, {} torrents, {} peers, {} bytes in {} ms", file, summary.users(),
+                    summary.torrents(), summary.peers(), summary.bytes(), summary.elapsed().toMillis());
+            return summary;
+        } finally {
+            if (!renamed) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    log.warn("could not delete the temporary cache file {}: {}", temporary, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Makes the rename durable; not every platform can open a directory, and then the rename is all we have. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            log.debug("could not sync directory {}: {}", directory, e.toString());
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static long entries(Collection<User> users, Collection<TorrentSnapshot> torrents) {
+        long total = (long) users.size() + torrents.size();
+        for (TorrentSnapshot torrent : torrents) {
+            total += torrent.peers().size();
+        }
+        return total;
+    }
+
+    /** Reports every 64k entries or so; returns the count last reported. */
+    private static long report(CacheWriter writer, CacheProgress progress, long total, long reported) {
+        long done = writer.users() + writer.torrents() + writer.peers();
+        if (done - reported < 1 << 16) {
+            return reported;
+        }
+        progress.update(done, total);
+        return done;
+    }
+
+    private static void writeUnchecked(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a write puts between the header and the trailer. */
+    private interface Body {
+        void writeTo(CacheWriter writer) throws IOException;
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+}

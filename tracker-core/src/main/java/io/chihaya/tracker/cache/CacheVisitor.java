@@ -1,0 +1,24 @@
+package io.chihaya.tracker.cache;
+
+import io.chihaya.tracker.model.User;
+import io.chihaya.tracker.swarm.TorrentSnapshot;
+
+/**
+ * Receives a cache file's contents one entry at a time, so that a large file can be summarised or
+ * converted without holding it all. Calls come in file order: {@link #header}, every user, every
+ * torrent. An entry is delivered only after it has been checked; the whole file's checksum is verified
+ * before the first call.
+ */
+public interface CacheVisitor {
+    /** The checked header, before any entry. */
+    default void header(CacheHeader header) {
+    }
+
+    /** One user. */
+    default void user(User user) {
+    }
+
+    /** One torrent with its peers (seeders and leechers, in no particular order). */
+    default void torrent(TorrentSnapshot torrent) {
+    }
+}
