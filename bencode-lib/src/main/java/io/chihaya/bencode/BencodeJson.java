@@ -312,13 +312,13 @@ public final class BencodeJson {
     public void writeBencode(JsonNode json, BencodeWriter writer) {
         Objects.requireNonNull(writer, "writer");
         try {
-            encode(json, Path.ROOT, 0, writer);
+            encode(json, JsonPath.ROOT, 0, writer);
         } catch (StackOverflowError tooDeep) {
             throw new BencodeException("JSON nested too deeply to convert to bencode");
         }
     }
 
-    private void encode(JsonNode node, Path path, int depth, BencodeWriter writer) {
+    private void encode(JsonNode node, JsonPath path, int depth, BencodeWriter writer) {
         switch (node.getNodeType()) {
             case STRING -> writer.string(textBytes(node.textValue(), path));
             case NUMBER -> {
@@ -343,7 +343,7 @@ public final class BencodeJson {
         }
     }
 
-    private void encodeObject(JsonNode node, Path path, int depth, BencodeWriter writer) {
+    private void encodeObject(JsonNode node, JsonPath path, int depth, BencodeWriter writer) {
         if (node.size() == 1) {
             String only = node.properties().iterator().next().getKey();
             if (only.equals(BYTES_KEY)) {
@@ -358,13 +358,13 @@ public final class BencodeJson {
         checkDepth(depth + 1, path);
         List<Entry> entries = new ArrayList<>(node.size());
         for (Map.Entry<String, JsonNode> field : node.properties()) {
-            Path fieldPath = path.key(field.getKey());
+            JsonPath fieldPath = path.key(field.getKey());
             entries.add(new Entry(textBytes(field.getKey(), fieldPath), field.getValue(), fieldPath));
         }
         writeDict(entries, path, depth + 1, writer);
     }
 
-    private void encodeDictEscape(JsonNode pairs, Path path, int depth, BencodeWriter writer) {
+    private void encodeDictEscape(JsonNode pairs, JsonPath path, int depth, BencodeWriter writer) {
         if (!pairs.isArray()) {
             throw new BencodeException("\"" + DICT_KEY + "\" must hold an array of [key, value] pairs at " + path);
         }
@@ -372,12 +372,12 @@ public final class BencodeJson {
         List<Entry> entries = new ArrayList<>(pairs.size());
         int index = 0;
         for (JsonNode pair : pairs) {
-            Path pairPath = path.index(index++);
+            JsonPath pairPath = path.index(index++);
             if (!pair.isArray() || pair.size() != 2) {
                 throw new BencodeException("expected a [key, value] pair at " + pairPath);
             }
             JsonNode key = pair.get(0);
-            Path keyPath = pairPath.index(0);
+            JsonPath keyPath = pairPath.index(0);
             byte[] keyBytes;
             if (key.isTextual()) {
                 keyBytes = textBytes(key.textValue(), keyPath);
@@ -391,7 +391,7 @@ public final class BencodeJson {
         writeDict(entries, path, depth + 1, writer);
     }
 
-    private void writeDict(List<Entry> entries, Path path, int depth, BencodeWriter writer) {
+    private void writeDict(List<Entry> entries, JsonPath path, int depth, BencodeWriter writer) {
         entries.sort((left, right) -> Arrays.compareUnsigned(left.key, right.key));
         writer.startDict();
         byte[] previous = null;
@@ -406,10 +406,10 @@ public final class BencodeJson {
         writer.end();
     }
 
-    private record Entry(byte[] key, JsonNode value, Path path) {
+    private record Entry(byte[] key, JsonNode value, JsonPath path) {
     }
 
-    private byte[] escapedBytes(JsonNode base64, Path path) {
+    private byte[] escapedBytes(JsonNode base64, JsonPath path) {
         if (!base64.isTextual()) {
             throw new BencodeException("\"" + BYTES_KEY + "\" must hold a base64 string at " + path);
         }
@@ -423,7 +423,7 @@ public final class BencodeJson {
         return bytes;
     }
 
-    private byte[] textBytes(String text, Path path) {
+    private byte[] textBytes(String text, JsonPath path) {
         if (Utf8.hasUnpairedSurrogate(text)) {
             throw new BencodeException("unpaired surrogate in a string at " + path + " (not representable in UTF-8)");
         }
@@ -432,19 +432,19 @@ public final class BencodeJson {
         return bytes;
     }
 
-    private void checkLength(byte[] bytes, Path path) {
+    private void checkLength(byte[] bytes, JsonPath path) {
         if (bytes.length > maxStringLength) {
             throw new BencodeException("string longer than the limit of " + maxStringLength + " bytes at " + path);
         }
     }
 
-    private void checkDepth(int depth, Path path) {
+    private void checkDepth(int depth, JsonPath path) {
         if (depth > maxDepth) {
             throw new BencodeException("nesting deeper than " + maxDepth + " levels at " + path);
         }
     }
 
-    private static BencodeException cannot(String what, Path path) {
+    private static BencodeException cannot(String what, JsonPath path) {
         return new BencodeException("cannot bencode " + what + " at " + path);
     }
 
@@ -454,77 +454,5 @@ public final class BencodeJson {
         }
         int newline = message.indexOf('\n');
         return (newline < 0 ? message : message.substring(0, newline)).strip();
-    }
-
-    /**
-     * A JSON path like {@code $.info.files[0]["piece length"]}, built as a linked list while
-     * walking the tree and turned into text only for an error message.
-     */
-    private static final class Path {
-        static final Path ROOT = new Path(null, null, -1);
-
-        private final Path parent;
-        private final String key;
-        private final int index;
-
-        private Path(Path parent, String key, int index) {
-            this.parent = parent;
-            this.key = key;
-            this.index = index;
-        }
-
-        Path key(String name) {
-            return new Path(this, name, -1);
-        }
-
-        Path index(int position) {
-            return new Path(this, null, position);
-        }
-
-        @Override
-        public String toString() {
-            StringBuilder text = new StringBuilder();
-            append(text);
-            return text.toString();
-        }
-
-        private void append(StringBuilder text) {
-            if (parent == null) {
-                text.append('$');
-                return;
-            }
-            parent.append(text);
-            if (key == null) {
-                text.append('[').append(index).append(']');
-            } else if (isIdentifier(key)) {
-                text.append('.').append(key);
-            } else {
-                text.append("[\"");
-                for (int at = 0; at < key.length(); at++) {
-                    char c = key.charAt(at);
-                    if (c == '"' || c == '\\') {
-                        text.append('\\').append(c);
-                    } else if (c < 0x20 || c == 0x7f || Character.isSurrogate(c)) {
-                        text.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        text.append(c);
-                    }
-                }
-                text.append("\"]");
-            }
-        }
-
-        private static boolean isIdentifier(String name) {
-            if (name.isEmpty() || !(Character.isLetter(name.charAt(0)) || name.charAt(0) == '_')) {
-                return false;
-            }
-            for (int at = 1; at < name.length(); at++) {
-                char c = name.charAt(at);
-                if (!(Character.isLetterOrDigit(c) || c == '_')) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 }
