@@ -46,6 +46,26 @@ public record TrackerConfig(Database database, Channels channels, Intervals inte
     }
 
     /**
+     * The listen address as host and port; an empty host means every interface.
+     *
+     * @throws IllegalArgumentException when {@link #addr} is not {@code [host]:port} (never for a loaded config)
+     */
+    public HostPort listenAddress() {
+        return HostPort.parse(addr, HostPort.NO_DEFAULT_PORT)
+                .orElseThrow(() -> new IllegalArgumentException("addr is not [host]:port: " + addr));
+    }
+
+    /** The admin token and database password replaced by stars, for logs. */
+    @Override
+    public String toString() {
+        return "TrackerConfig[database=" + database + ", channels=" + channels + ", intervals=" + intervals
+                + ", addr=" + addr + ", adminToken=" + (adminToken.isEmpty() ? "" : "****") + ", proxy=" + proxy
+                + ", record=" + record + ", scrape=" + scrape + ", logFlushes=" + logFlushes
+                + ", strictPort=" + strictPort + ", flushGroups=" + flushGroups + ", numwant=" + numwant
+                + ", maxNumwant=" + maxNumwant + "]";
+    }
+
+    /**
      * The {@code database} section.
      *
      * @param username        user name
@@ -55,19 +75,37 @@ public record TrackerConfig(Database database, Channels channels, Intervals inte
      * @param addr            {@code host:port} or a socket path
      * @param deadlockPause   seconds, multiplied by the attempt number between retries
      * @param deadlockRetries retries of a deadlocked or lock-timed-out batch
+     * @param jdbcUrl         a complete {@code jdbc:mariadb://} URL from {@code CHIHAYA_DB_DSN} that replaces
+     *                        proto, addr and database when connecting; {@code ""} when not set (never null)
      */
     public record Database(String username, String password, String database, String proto, String addr,
-                           double deadlockPause, int deadlockRetries) {
+                           double deadlockPause, int deadlockRetries, String jdbcUrl) {
+        public Database {
+            jdbcUrl = jdbcUrl == null ? "" : jdbcUrl;
+        }
+
+        /** The section without a JDBC URL override. */
+        public Database(String username, String password, String database, String proto, String addr,
+                        double deadlockPause, int deadlockRetries) {
+            this(username, password, database, proto, addr, deadlockPause, deadlockRetries, "");
+        }
+
         public static Database defaults() {
             return new Database("chihaya", "", "chihaya", "tcp", "127.0.0.1:3306", 1, 5);
         }
 
-        /** The password replaced by stars, for logs. */
+        /** The JDBC URL and credentials this section connects with. */
+        public DatabaseUrl url() {
+            return DatabaseUrl.of(this);
+        }
+
+        /** The password (and any password inside the JDBC URL) replaced by stars, for logs. */
         @Override
         public String toString() {
             return "Database[username=" + username + ", password=" + (password.isEmpty() ? "" : "****")
                     + ", database=" + database + ", proto=" + proto + ", addr=" + addr
-                    + ", deadlockPause=" + deadlockPause + ", deadlockRetries=" + deadlockRetries + "]";
+                    + ", deadlockPause=" + deadlockPause + ", deadlockRetries=" + deadlockRetries
+                    + ", jdbcUrl=" + DatabaseUrl.mask(jdbcUrl) + "]";
         }
     }
 
