@@ -362,7 +362,8 @@ public final class ConfigLoader {
         if (newline >= 0) {
             message = message.substring(0, newline);
         }
-        message = message.replaceAll("(?s)Unrecognized token '.*?': was expecting", "unrecognized token: was expecting");
+        message = message.replaceAll("(?s)Unrecognized token '.*?': was expecting",
+                "unrecognized token: was expecting");
         int marker = message.indexOf(" (start marker at");
         if (marker >= 0) {
             message = message.substring(0, marker);

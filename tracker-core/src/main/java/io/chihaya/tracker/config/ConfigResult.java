@@ -1,7 +1,6 @@
 package io.chihaya.tracker.config;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A loaded configuration with what the operator should hear about it: the warnings (missing file,
@@ -48,6 +47,6 @@ public record ConfigResult(TrackerConfig config, List<String> warnings, String d
     }
 
     private static String formatSeconds(double seconds) {
-        return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : String.format(Locale.ROOT, "%s", seconds);
+        return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
     }
 }

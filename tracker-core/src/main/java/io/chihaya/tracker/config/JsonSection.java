@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -166,8 +167,8 @@ final class JsonSection {
             return "an array";
         }
         if (secret) {
-            return value.isTextual() ? "a string" : value.isNumber() ? "a number" : "a " + value.getNodeType()
-                    .name().toLowerCase(java.util.Locale.ROOT);
+            return value.isTextual() ? "a string" : value.isNumber() ? "a number"
+                    : "a " + value.getNodeType().name().toLowerCase(Locale.ROOT);
         }
         if (value.isNumber()) {
             return value.decimalValue().toString();
