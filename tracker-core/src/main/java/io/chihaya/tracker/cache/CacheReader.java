@@ -102,6 +102,7 @@ final class CacheReader {
         if (flags != 0) {
             throw corrupt(10, String.format("unknown header flags 0x%04x", flags));
         }
+        int bodyChecksum = verifyBody();
         long writtenAt = head.getLong(12);
         int userCount = head.getInt(20);
         int torrentCount = head.getInt(24);
@@ -114,7 +115,6 @@ final class CacheReader {
                     + Integer.toUnsignedString(torrentCount) + " torrents and " + peerCount
                     + " peers, more than the " + bodySize + " bytes of sections can hold");
         }
-        int bodyChecksum = verifyBody();
         header = new CacheHeader(version, Instant.ofEpochMilli(writtenAt), userCount, torrentCount, peerCount, size,
                 bodyChecksum);
         return header;

@@ -43,6 +43,8 @@ import java.util.Optional;
 public final class CacheStore {
     /** The cache file's name in the tracker's working directory. */
     public static final String FILE_NAME = "chihaya-cache.bin";
+    /** The format version this build writes and reads. */
+    public static final int FORMAT_VERSION = CacheFormat.VERSION;
 
     private static final Logger log = LoggerFactory.getLogger(CacheStore.class);
     private static final DateTimeFormatter QUARANTINE_STAMP =
@@ -56,7 +58,7 @@ public final class CacheStore {
      * @param clock gives the written-at time and the quarantine time stamp
      */
     public CacheStore(Path file, Clock clock) {
-        this.file = file.toAbsolutePath();
+        this.file = file.toAbsolutePath().normalize();
         this.clock = clock;
     }
 
@@ -230,6 +232,9 @@ public final class CacheStore {
     private CacheWriteSummary write(Instant writtenAt, CacheProgress progress, long total, Body body) throws IOException {
         long started = System.nanoTime();
         Path directory = file.getParent();
+        if (!Files.isDirectory(directory)) {
+            throw new NoSuchFileException(directory.toString(), null, "the cache's directory does not exist");
+        }
         Path temporary = Files.createTempFile(directory, file.getFileName() + ".", ".tmp");
         boolean renamed = false;
         try {
