@@ -3,16 +3,12 @@ package io.chihaya.server;
 import io.chihaya.tracker.config.ConfigException;
 import io.chihaya.tracker.config.ConfigLoader;
 import io.chihaya.tracker.config.TrackerConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@code chihaya} program: runs the tracker until SIGTERM or SIGINT. */
 @Command(name = "chihaya", mixinStandardHelpOptions = true, versionProvider = ChihayaCommand.Version.class,
@@ -35,8 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
             "",
             "Example:  chihaya --config /etc/chihaya/config.json"})
 public final class ChihayaCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(ChihayaCommand.class);
-
     @Option(names = {"-c", "--config"}, paramLabel = "PATH", description = "configuration file (default: ${DEFAULT-VALUE})")
     Path config = Path.of("config.json");
 
@@ -53,39 +47,7 @@ public final class ChihayaCommand implements Callable<Integer> {
             System.err.println("chihaya: " + e.getMessage());
             return 1;
         }
-        TrackerServer server = new TrackerServer(trackerConfig, directory.toAbsolutePath());
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger signals = new AtomicInteger();
-        Runnable onSignal = () -> {
-            if (signals.incrementAndGet() > 1) {
-                System.err.println("chihaya: second signal, exiting at once; the cache was not written"
-                        + " and queued changes were not flushed");
-                Runtime.getRuntime().halt(1);
-            }
-            Thread stopper = new Thread(() -> {
-                server.stop();
-                done.countDown();
-            }, "chihaya-shutdown");
-            stopper.start();
-        };
-        Signals.install(onSignal);
-        try {
-            server.start();
-        } catch (TrackerServer.StartupException e) {
-            System.err.println("chihaya: " + e.getMessage());
-            return 1;
-        } catch (RuntimeException e) {
-            LOG.error("start-up failed", e);
-            System.err.println("chihaya: start-up failed: " + TrackerServer.oneLine(e));
-            server.stop();
-            return 1;
-        }
-        try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return Lifecycle.runUntilSignalled(new TrackerServer(trackerConfig, directory.toAbsolutePath()), "chihaya");
     }
 
     public static void main(String[] args) {

@@ -46,6 +46,7 @@ public final class TrackerServer {
     private final FlushQueues queues = new FlushQueues();
     private final Metrics metrics;
     private final CacheStore cache;
+    private final Path workingDirectory;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "chihaya-timer");
         thread.setDaemon(true);
@@ -65,6 +66,7 @@ public final class TrackerServer {
         this.config = config;
         this.metrics = new Metrics(registry, queues::backlog);
         this.cache = CacheStore.inDirectory(workingDirectory);
+        this.workingDirectory = workingDirectory;
     }
 
     /** The port the HTTP server listens on (useful with port 0). */
@@ -89,7 +91,8 @@ public final class TrackerServer {
 
         AnnounceObserver observer = AnnounceObserver.NONE;
         if (config.record()) {
-            recorder = AnnounceRecorder.start();
+            recorder = AnnounceRecorder.start(workingDirectory.resolve(AnnounceRecorder.DEFAULT_DIRECTORY),
+                    java.time.Clock.systemUTC(), AnnounceRecorder.DEFAULT_CAPACITY);
             observer = recorder;
         }
         AnnounceService announces = new AnnounceService(config, registry, queues, observer,
