@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -41,9 +42,15 @@ final class JsonLoad {
 
     private final JsonParser parser;
     private final LongConsumer entriesRead;
-    /** Where the parser is, for the message of a syntax error. */
-    private String path = "";
     private long entries;
+
+    // Where the parser is. Kept as parts and made into a path such as torrents[3].peers[0].peer_id only for
+    // an error message: building it for every value would cost more than parsing.
+    private String section = "";
+    private int entry = -1;
+    private boolean inPeers;
+    private int peer = -1;
+    private String field;
 
     private JsonLoad(JsonParser parser, LongConsumer entriesRead) {
         this.parser = parser;
@@ -66,42 +73,40 @@ final class JsonLoad {
     private LoadedCache document(Instant now) throws IOException, InvalidInputException {
         try {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new InvalidInputException("", "expected a JSON object, got " + describeToken());
+                throw invalid("expected a JSON object, got " + describeToken());
             }
-            Fields fields = new Fields("", ROOT_FIELDS);
+            Fields fields = new Fields(ROOT_FIELDS);
             Instant writtenAt = now;
             List<User> users = null;
             List<TorrentSnapshot> torrents = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = fields.take(parser.currentName());
-                path = name;
+                String name = take(fields);
                 parser.nextToken();
                 switch (name) {
                     case "version" -> {
-                        long version = integer(name, Integer.MIN_VALUE, Integer.MAX_VALUE, "an integer");
+                        long version = integer(Integer.MIN_VALUE, Integer.MAX_VALUE, "an integer");
                         if (version != JsonDump.JSON_VERSION) {
-                            throw new InvalidInputException(name, "expected " + JsonDump.JSON_VERSION
-                                    + " (the only layout this cc reads), got " + version);
+                            throw invalid("expected " + JsonDump.JSON_VERSION + " (the only layout this cc reads), got "
+                                    + version);
                         }
                     }
-                    case "written_at" -> writtenAt = instant(name);
+                    case "written_at" -> writtenAt = instant();
                     case "users" -> users = users();
                     case "torrents" -> torrents = torrents();
                     default -> throw new IllegalStateException(name);
                 }
-                path = "";
+                field = null;
             }
-            fields.requireAll("version", "written_at");
-            path = "";
+            require(fields, "version", "written_at");
             if (parser.nextToken() != null) {
-                throw new InvalidInputException("", "expected the end of the input after the object, got " + describeToken());
+                throw invalid("expected the end of the input after the object, got " + describeToken());
             }
             entriesRead.accept(entries);
             return new LoadedCache(writtenAt, users, torrents);
         } catch (JsonProcessingException e) {
-            JsonLocation where = e.getLocation();
-            String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
-            throw new InvalidInputException(path, "malformed JSON" + at + ": " + jacksonReason(e));
+            JsonLocation location = e.getLocation();
+            String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            throw invalid("malformed JSON" + at + ": " + jacksonReason(e));
         }
     }
 
@@ -113,32 +118,36 @@ final class JsonLoad {
     }
 
     private List<User> users() throws IOException, InvalidInputException {
-        expectArray("users");
+        expectArray();
+        section = "users";
+        field = null;
         List<User> users = new ArrayList<>();
         Map<Integer, Integer> ids = new HashMap<>();
         Map<String, Integer> passkeys = new HashMap<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            int index = users.size();
-            String at = "users[" + index + "]";
-            User user = user(at);
-            Integer earlier = ids.putIfAbsent(user.id(), index);
+            entry = users.size();
+            User user = user();
+            Integer earlier = ids.putIfAbsent(user.id(), entry);
             if (earlier != null) {
-                throw new InvalidInputException(at + ".id", user.id() + " is also users[" + earlier + "]");
+                field = "id";
+                throw invalid(user.id() + " is also users[" + earlier + "]");
             }
-            earlier = passkeys.putIfAbsent(user.passkey(), index);
+            earlier = passkeys.putIfAbsent(user.passkey(), entry);
             if (earlier != null) {
-                throw new InvalidInputException(at + ".passkey", "the same passkey as users[" + earlier + "]");
+                field = "passkey";
+                throw invalid("the same passkey as users[" + earlier + "]");
             }
             users.add(user);
             counted(1);
-            path = "users";
         }
+        section = "";
+        entry = -1;
         return users;
     }
 
-    private User user(String at) throws IOException, InvalidInputException {
-        expectObject(at);
-        Fields fields = new Fields(at, USER_FIELDS);
+    private User user() throws IOException, InvalidInputException {
+        expectObject();
+        Fields fields = new Fields(USER_FIELDS);
         int id = 0;
         String passkey = null;
         double down = 0;
@@ -146,50 +155,53 @@ final class JsonLoad {
         boolean disableDownload = false;
         boolean trackerHide = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = fields.take(parser.currentName());
-            String field = path = at + "." + name;
+            String name = take(fields);
             parser.nextToken();
             switch (name) {
-                case "id" -> id = (int) integer(field, Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer");
-                case "passkey" -> passkey = passkey(field);
-                case "down_multiplier" -> down = multiplier(field);
-                case "up_multiplier" -> up = multiplier(field);
-                case "disable_download" -> disableDownload = bool(field);
-                case "tracker_hide" -> trackerHide = bool(field);
+                case "id" -> id = int32();
+                case "passkey" -> passkey = passkey();
+                case "down_multiplier" -> down = multiplier();
+                case "up_multiplier" -> up = multiplier();
+                case "disable_download" -> disableDownload = bool();
+                case "tracker_hide" -> trackerHide = bool();
                 default -> throw new IllegalStateException(name);
             }
-            path = at;
+            field = null;
         }
-        fields.requireAll();
+        require(fields);
         return new User(id, passkey, down, up, disableDownload, trackerHide);
     }
 
     private List<TorrentSnapshot> torrents() throws IOException, InvalidInputException {
-        expectArray("torrents");
+        expectArray();
+        section = "torrents";
+        field = null;
         List<TorrentSnapshot> torrents = new ArrayList<>();
         Map<Integer, Integer> ids = new HashMap<>();
         Map<ByteBuffer, Integer> hashes = new HashMap<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            int index = torrents.size();
-            String at = "torrents[" + index + "]";
-            TorrentSnapshot torrent = torrent(at);
-            Integer earlier = ids.putIfAbsent(torrent.id(), index);
+            entry = torrents.size();
+            TorrentSnapshot torrent = torrent();
+            Integer earlier = ids.putIfAbsent(torrent.id(), entry);
             if (earlier != null) {
-                throw new InvalidInputException(at + ".id", torrent.id() + " is also torrents[" + earlier + "]");
+                field = "id";
+                throw invalid(torrent.id() + " is also torrents[" + earlier + "]");
             }
-            earlier = hashes.putIfAbsent(ByteBuffer.wrap(torrent.infoHash()), index);
+            earlier = hashes.putIfAbsent(ByteBuffer.wrap(torrent.infoHash()), entry);
             if (earlier != null) {
-                throw new InvalidInputException(at + ".info_hash", "the same info hash as torrents[" + earlier + "]");
+                field = "info_hash";
+                throw invalid("the same info hash as torrents[" + earlier + "]");
             }
             torrents.add(torrent);
-            path = "torrents";
         }
+        section = "";
+        entry = -1;
         return torrents;
     }
 
-    private TorrentSnapshot torrent(String at) throws IOException, InvalidInputException {
-        expectObject(at);
-        Fields fields = new Fields(at, TORRENT_FIELDS);
+    private TorrentSnapshot torrent() throws IOException, InvalidInputException {
+        expectObject();
+        Fields fields = new Fields(TORRENT_FIELDS);
         int id = 0;
         byte[] infoHash = null;
         int status = 0;
@@ -201,52 +213,54 @@ final class JsonLoad {
         double up = 0;
         List<PeerSnapshot> peers = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = fields.take(parser.currentName());
-            String field = path = at + "." + name;
+            String name = take(fields);
             parser.nextToken();
             switch (name) {
-                case "id" -> id = (int) integer(field, Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer");
-                case "info_hash" -> infoHash = hex20(field);
-                case "status" -> status = (int) integer(field, Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer");
-                case "snatched" -> snatched = integer(field, 0, Long.MAX_VALUE, "a non-negative integer");
-                case "last_action" -> lastAction = integer(field, Long.MIN_VALUE, Long.MAX_VALUE, "a 64-bit integer");
-                case "group_id" -> groupId = (int) integer(field, Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer");
-                case "type" -> type = type(field);
-                case "down_multiplier" -> down = multiplier(field);
-                case "up_multiplier" -> up = multiplier(field);
-                case "peers" -> peers = peers(field);
+                case "id" -> id = int32();
+                case "info_hash" -> infoHash = hex20();
+                case "status" -> status = int32();
+                case "snatched" -> snatched = integer(0, Long.MAX_VALUE, "a non-negative integer");
+                case "last_action" -> lastAction = integer(Long.MIN_VALUE, Long.MAX_VALUE, "a 64-bit integer");
+                case "group_id" -> groupId = int32();
+                case "type" -> type = type();
+                case "down_multiplier" -> down = multiplier();
+                case "up_multiplier" -> up = multiplier();
+                case "peers" -> peers = peers();
                 default -> throw new IllegalStateException(name);
             }
-            path = at;
+            field = null;
         }
-        fields.requireAll();
+        require(fields);
         counted(1);
         return new TorrentSnapshot(id, infoHash, status, snatched, down, up, groupId, type, lastAction, peers);
     }
 
-    private List<PeerSnapshot> peers(String at) throws IOException, InvalidInputException {
-        expectArray(at);
+    private List<PeerSnapshot> peers() throws IOException, InvalidInputException {
+        expectArray();
+        field = null;
+        inPeers = true;
         List<PeerSnapshot> peers = new ArrayList<>();
         Map<PeerKey, Integer> keys = new HashMap<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            int index = peers.size();
-            String peerAt = at + "[" + index + "]";
-            PeerSnapshot peer = peer(peerAt);
-            Integer earlier = keys.putIfAbsent(new PeerKey(peer.userId(), ByteBuffer.wrap(peer.peerId())), index);
+            peer = peers.size();
+            PeerSnapshot snapshot = peer();
+            Integer earlier = keys.putIfAbsent(new PeerKey(snapshot.userId(), ByteBuffer.wrap(snapshot.peerId())), peer);
             if (earlier != null) {
-                throw new InvalidInputException(peerAt, "duplicate peer: user_id " + peer.userId() + " with peer_id "
-                        + java.util.HexFormat.of().formatHex(peer.peerId()) + " is also peers[" + earlier + "]");
+                throw invalid("duplicate peer: user_id " + snapshot.userId() + " with peer_id "
+                        + HexFormat.of().formatHex(snapshot.peerId()) + " is also peers[" + earlier + "]");
             }
-            peers.add(peer);
+            peers.add(snapshot);
             counted(1);
-            path = at;
         }
+        inPeers = false;
+        peer = -1;
+        field = "peers";
         return peers;
     }
 
-    private PeerSnapshot peer(String at) throws IOException, InvalidInputException {
-        expectObject(at);
-        Fields fields = new Fields(at, PEER_FIELDS);
+    private PeerSnapshot peer() throws IOException, InvalidInputException {
+        expectObject();
+        Fields fields = new Fields(PEER_FIELDS);
         int userId = 0;
         byte[] peerId = null;
         int ip = 0;
@@ -259,161 +273,216 @@ final class JsonLoad {
         long lastAnnounce = 0;
         int clientId = 0;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = fields.take(parser.currentName());
-            String field = path = at + "." + name;
+            String name = take(fields);
             parser.nextToken();
             switch (name) {
-                case "user_id" -> userId = (int) integer(field, Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer");
-                case "peer_id" -> peerId = hex20(field);
-                case "ip" -> ip = ipv4(field);
-                case "port" -> port = (int) integer(field, 0, 65535, "a port from 0 to 65535");
-                case "seeding" -> seeding = bool(field);
-                case "uploaded" -> uploaded = unsigned64(field);
-                case "downloaded" -> downloaded = unsigned64(field);
-                case "left" -> left = unsigned64(field);
-                case "start_time" -> startTime = integer(field, 0, 0xFFFFFFFFL, "seconds from 0 to 4294967295");
-                case "last_announce" -> lastAnnounce = integer(field, 0, 0xFFFFFFFFL, "seconds from 0 to 4294967295");
-                case "client_id" -> clientId = (int) integer(field, Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer");
+                case "user_id" -> userId = int32();
+                case "peer_id" -> peerId = hex20();
+                case "ip" -> ip = ipv4();
+                case "port" -> port = (int) integer(0, 65535, "a port from 0 to 65535");
+                case "seeding" -> seeding = bool();
+                case "uploaded" -> uploaded = unsigned64();
+                case "downloaded" -> downloaded = unsigned64();
+                case "left" -> left = unsigned64();
+                case "start_time" -> startTime = integer(0, 0xFFFFFFFFL, "seconds from 0 to 4294967295");
+                case "last_announce" -> lastAnnounce = integer(0, 0xFFFFFFFFL, "seconds from 0 to 4294967295");
+                case "client_id" -> clientId = int32();
                 default -> throw new IllegalStateException(name);
             }
-            path = at;
+            field = null;
         }
-        fields.requireAll();
+        require(fields);
         return new PeerSnapshot(userId, peerId, ip, port, uploaded, downloaded, left, startTime, lastAnnounce, clientId,
                 seeding);
     }
 
-    // Values. Each reads the current token.
-
-    private long integer(String at, long min, long max, String expected) throws IOException, InvalidInputException {
-        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            throw new InvalidInputException(at, "expected " + expected + ", got " + describeToken());
+    /** The current field's canonical name, after checking that it is known and new; it becomes the current field. */
+    private String take(Fields fields) throws IOException, InvalidInputException {
+        String name = parser.currentName();
+        field = name;
+        int index = fields.indexOf(name);
+        if (index < 0) {
+            throw invalid("unknown field (expected " + String.join(", ", fields.names) + ")");
         }
-        String text = parser.getText();
+        if (fields.seen[index]) {
+            throw invalid("appears twice");
+        }
+        fields.seen[index] = true;
+        field = fields.names[index];
+        return field;
+    }
+
+    /** Fails on the first field not seen, except the optional ones. */
+    private void require(Fields fields, String... optional) throws InvalidInputException {
+        String missing = fields.firstMissing(optional);
+        if (missing != null) {
+            field = null;
+            throw invalid("missing field \"" + missing + "\"");
+        }
+    }
+
+    // Values. Each reads the current token, at the current path.
+
+    private int int32() throws IOException, InvalidInputException {
+        return (int) integer(Integer.MIN_VALUE, Integer.MAX_VALUE, "a 32-bit integer");
+    }
+
+    private long integer(long min, long max, String expected) throws IOException, InvalidInputException {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw invalid("expected " + expected + ", got " + describeToken());
+        }
         long value;
-        try {
-            value = Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException(at, "expected " + expected + ", got " + text);
+        JsonParser.NumberType type = parser.getNumberType();
+        if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+            value = parser.getLongValue();
+        } else {
+            throw invalid("expected " + expected + ", got " + parser.getText());
         }
         if (value < min || value > max) {
-            throw new InvalidInputException(at, "expected " + expected + ", got " + text);
+            throw invalid("expected " + expected + ", got " + parser.getText());
         }
         return value;
     }
 
-    private long unsigned64(String at) throws IOException, InvalidInputException {
+    private long unsigned64() throws IOException, InvalidInputException {
         String expected = "an unsigned 64-bit integer (0 to 18446744073709551615)";
         if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            throw new InvalidInputException(at, "expected " + expected + ", got " + describeToken());
+            throw invalid("expected " + expected + ", got " + describeToken());
         }
-        String text = parser.getText();
-        if (text.startsWith("-")) {
-            throw new InvalidInputException(at, "expected " + expected + ", got negative " + text);
+        JsonParser.NumberType type = parser.getNumberType();
+        if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+            long value = parser.getLongValue();
+            if (value < 0) {
+                throw invalid("expected " + expected + ", got negative " + value);
+            }
+            return value;
         }
+        String text = parser.getText(); // above 2^63 - 1
         try {
             return Long.parseUnsignedLong(text);
         } catch (NumberFormatException e) {
-            throw new InvalidInputException(at, "expected " + expected + ", got " + text);
+            throw invalid("expected " + expected + ", got " + (text.startsWith("-") ? "negative " : "") + text);
         }
     }
 
-    private double multiplier(String at) throws IOException, InvalidInputException {
+    private double multiplier() throws IOException, InvalidInputException {
         JsonToken token = parser.currentToken();
         if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw new InvalidInputException(at, "expected a number, got " + describeToken());
+            throw invalid("expected a number, got " + describeToken());
         }
         double value = Double.parseDouble(parser.getText());
         if (!Double.isFinite(value)) {
-            throw new InvalidInputException(at, "expected a finite number, got " + parser.getText());
+            throw invalid("expected a finite number, got " + parser.getText());
         }
         return value;
     }
 
-    private boolean bool(String at) throws IOException, InvalidInputException {
+    private boolean bool() throws IOException, InvalidInputException {
         JsonToken token = parser.currentToken();
         if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
-            throw new InvalidInputException(at, "expected true or false, got " + describeToken());
+            throw invalid("expected true or false, got " + describeToken());
         }
         return token == JsonToken.VALUE_TRUE;
     }
 
-    private String string(String at, String expected) throws IOException, InvalidInputException {
+    private String string(String expected) throws IOException, InvalidInputException {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
-            throw new InvalidInputException(at, "expected " + expected + ", got " + describeToken());
+            throw invalid("expected " + expected + ", got " + describeToken());
         }
         return parser.getText();
     }
 
-    private byte[] hex20(String at) throws IOException, InvalidInputException {
-        String text = string(at, "a string of 40 hex digits");
+    private byte[] hex20() throws IOException, InvalidInputException {
+        String text = string("a string of 40 hex digits");
         if (text.length() != 40) {
-            throw new InvalidInputException(at, "expected 40 hex digits, got " + text.length());
+            throw invalid("expected 40 hex digits, got " + text.length());
         }
         byte[] bytes = new byte[20];
         for (int i = 0; i < 40; i++) {
-            int digit = Character.digit(text.charAt(i), 16);
-            if (digit < 0 || text.charAt(i) > 'f') {
-                throw new InvalidInputException(at, "expected 40 hex digits, got " + quote(text.substring(i, i + 1))
-                        + " at position " + (i + 1));
+            char c = text.charAt(i);
+            int digit = c <= 'f' ? Character.digit(c, 16) : -1;
+            if (digit < 0) {
+                throw invalid("expected 40 hex digits, got " + quote(text.substring(i, i + 1)) + " at position " + (i + 1));
             }
             bytes[i / 2] = (byte) (bytes[i / 2] << 4 | digit);
         }
         return bytes;
     }
 
-    private String passkey(String at) throws IOException, InvalidInputException {
-        String text = string(at, "a string");
+    private String passkey() throws IOException, InvalidInputException {
+        String text = string("a string");
         if (text.isEmpty() || text.length() > MAX_PASSKEY_LENGTH) {
-            throw new InvalidInputException(at, "expected 1 to " + MAX_PASSKEY_LENGTH + " characters, got " + text.length());
+            throw invalid("expected 1 to " + MAX_PASSKEY_LENGTH + " characters, got " + text.length());
         }
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) > 0xFF) {
-                throw new InvalidInputException(at, "character " + (i + 1) + " is not ISO-8859-1 (U+"
+                throw invalid("character " + (i + 1) + " is not ISO-8859-1 (U+"
                         + String.format("%04X", (int) text.charAt(i)) + ")");
             }
         }
         return text;
     }
 
-    private int ipv4(String at) throws IOException, InvalidInputException {
-        String text = string(at, "an IPv4 address");
+    private int ipv4() throws IOException, InvalidInputException {
+        String text = string("an IPv4 address");
         long address = text.indexOf(':') >= 0 ? Ipv4.INVALID : Ipv4.parse(text);
         if (address == Ipv4.INVALID) {
-            throw new InvalidInputException(at, "expected an IPv4 address like 192.0.2.1, got " + quote(text));
+            throw invalid("expected an IPv4 address like 192.0.2.1, got " + quote(text));
         }
         return (int) address;
     }
 
-    private TorrentType type(String at) throws IOException, InvalidInputException {
-        String text = string(at, "\"anime\" or \"music\"");
+    private TorrentType type() throws IOException, InvalidInputException {
+        String text = string("\"anime\" or \"music\"");
         for (TorrentType type : TorrentType.values()) {
             if (type.sqlName().equals(text)) {
                 return type;
             }
         }
-        throw new InvalidInputException(at, "expected \"anime\" or \"music\", got " + quote(text));
+        throw invalid("expected \"anime\" or \"music\", got " + quote(text));
     }
 
-    private Instant instant(String at) throws IOException, InvalidInputException {
-        String text = string(at, "a time like 2024-01-31T12:00:00Z");
+    private Instant instant() throws IOException, InvalidInputException {
+        String text = string("a time like 2024-01-31T12:00:00Z");
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(at, "expected a time like 2024-01-31T12:00:00Z, got " + quote(text));
+            throw invalid("expected a time like 2024-01-31T12:00:00Z, got " + quote(text));
         }
     }
 
-    private void expectArray(String at) throws IOException, InvalidInputException {
+    private void expectArray() throws IOException, InvalidInputException {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
-            throw new InvalidInputException(at, "expected an array, got " + describeToken());
+            throw invalid("expected an array, got " + describeToken());
         }
     }
 
-    private void expectObject(String at) throws IOException, InvalidInputException {
+    private void expectObject() throws IOException, InvalidInputException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            throw new InvalidInputException(at, "expected an object, got " + describeToken());
+            throw invalid("expected an object, got " + describeToken());
         }
+    }
+
+    /** The JSON path of the current value. */
+    private String where() {
+        StringBuilder path = new StringBuilder(section);
+        if (entry >= 0) {
+            path.append('[').append(entry).append(']');
+        }
+        if (inPeers) {
+            path.append(".peers");
+            if (peer >= 0) {
+                path.append('[').append(peer).append(']');
+            }
+        }
+        if (field != null) {
+            path.append(path.length() > 0 ? "." : "").append(field);
+        }
+        return path.toString();
+    }
+
+    private InvalidInputException invalid(String reason) {
+        return new InvalidInputException(where(), reason);
     }
 
     private String describeToken() throws IOException {
@@ -447,35 +516,27 @@ final class JsonLoad {
     private record PeerKey(int userId, ByteBuffer peerId) {
     }
 
-    /** The fields of one object: which are known, which were seen, which are missing. */
+    /** The fields of one object: which are known and which were seen. */
     private static final class Fields {
-        private final String at;
-        private final String[] names;
-        private final boolean[] seen;
+        final String[] names;
+        final boolean[] seen;
 
-        Fields(String at, String[] names) {
-            this.at = at;
+        Fields(String[] names) {
             this.names = names;
             this.seen = new boolean[names.length];
         }
 
-        /** The field's canonical name, after checking that it is known and new. */
-        String take(String name) throws InvalidInputException {
-            String field = at.isEmpty() ? name : at + "." + name;
+        int indexOf(String name) {
             for (int i = 0; i < names.length; i++) {
                 if (names[i].equals(name)) {
-                    if (seen[i]) {
-                        throw new InvalidInputException(field, "appears twice");
-                    }
-                    seen[i] = true;
-                    return names[i];
+                    return i;
                 }
             }
-            throw new InvalidInputException(field, "unknown field (expected " + String.join(", ", names) + ")");
+            return -1;
         }
 
-        /** Fails on the first field not seen, except the optional ones. */
-        void requireAll(String... optional) throws InvalidInputException {
+        /** The first field not seen that is not optional, or null. */
+        String firstMissing(String... optional) {
             outer:
             for (int i = 0; i < names.length; i++) {
                 if (!seen[i]) {
@@ -484,9 +545,10 @@ final class JsonLoad {
                             continue outer;
                         }
                     }
-                    throw new InvalidInputException(at, "missing field \"" + names[i] + "\"");
+                    return names[i];
                 }
             }
+            return null;
         }
     }
 }

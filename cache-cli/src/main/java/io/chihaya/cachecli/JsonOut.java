@@ -61,12 +61,39 @@ final class JsonOut {
     }
 
     JsonOut number(long value) throws IOException {
-        return raw(Long.toString(value));
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                return raw(Long.toString(value));
+            }
+            put('-');
+            return digits(-value);
+        }
+        return digits(value);
     }
 
     /** An unsigned 64-bit value in decimal. */
     JsonOut unsigned(long value) throws IOException {
-        return raw(Long.toUnsignedString(value));
+        return value < 0 ? raw(Long.toUnsignedString(value)) : digits(value);
+    }
+
+    /** A non-negative value's digits, straight into the buffer (no String per number). */
+    private JsonOut digits(long value) throws IOException {
+        if (buffer.length - used < 20) {
+            out.write(buffer, 0, used);
+            used = 0;
+        }
+        int length = 1;
+        for (long rest = value / 10; rest != 0; rest /= 10) {
+            length++;
+        }
+        int at = used + length;
+        long rest = value;
+        do {
+            buffer[--at] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        } while (rest != 0);
+        used += length;
+        return this;
     }
 
     /** A finite double in Java's shortest round-trip form (1.0, 0.25, 1.0E-7): valid JSON, read back exactly. */
