@@ -183,6 +183,23 @@ final class FlushStatements {
         }
     }
 
+    /** The table where each writer's transactions record their batch id (see {@link TableWriter}). */
+    static final String CREATE_FLUSH_LOG = "CREATE TABLE IF NOT EXISTS chihaya_flush_log ("
+            + " writer varchar(64) NOT NULL PRIMARY KEY,"
+            + " batch bigint unsigned NOT NULL,"
+            + " written_at int unsigned NOT NULL)";
+
+    /** Records, inside the batch's own transaction, that batch {@code batchId} of {@code writer} committed. */
+    static void markBatch(Connection connection, String writer, long batchId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO chihaya_flush_log (writer, batch, written_at) VALUES (?, ?, UNIX_TIMESTAMP())"
+                        + " ON DUPLICATE KEY UPDATE batch = VALUES(batch), written_at = VALUES(written_at)")) {
+            statement.setString(1, writer);
+            statement.setLong(2, batchId);
+            statement.executeUpdate();
+        }
+    }
+
     /** Clears {@code active} on history rows idle since before {@code cutoff}. */
     static int deactivate(Connection connection, long cutoff) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(

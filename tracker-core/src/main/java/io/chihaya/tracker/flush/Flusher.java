@@ -49,25 +49,38 @@ public final class Flusher implements AutoCloseable {
     private final TableWriter<Deltas.IpKey, Deltas.Ip> ips;
     private final TableWriter<Long, Deltas.Snatch> snatches;
     private final List<Thread> threads = new ArrayList<>();
+    private final Jdbi jdbi;
+    /** Tells this tracker's writers apart from other instances' in chihaya_flush_log. */
+    private final String instance = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
 
     public Flusher(FlushQueues queues, Jdbi jdbi, TrackerConfig.Channels channels, Settings settings,
                    TrackerMetrics metrics) {
         this.queues = queues;
+        this.jdbi = jdbi;
         users = new TableWriter<>("users_main", queues.users, channels.user(), FlushStatements.USERS, jdbi, settings,
-                metrics, null);
+                metrics, null, instance);
         torrents = new TorrentWriter(queues, channels.torrent(), jdbi, settings, metrics,
-                torrentGate.readLock());
+                torrentGate.readLock(), instance);
         history = new TableWriter<>("transfer_history", queues.history, channels.transferHistory(),
-                FlushStatements.HISTORY, jdbi, settings, metrics, null);
+                FlushStatements.HISTORY, jdbi, settings, metrics, null, instance);
         ips = new TableWriter<>("transfer_ips", queues.ips, channels.transferIps(), FlushStatements.IPS, jdbi,
-                settings, metrics, null);
+                settings, metrics, null, instance);
         snatches = new TableWriter<>("snatches", queues.snatches, channels.snatch(), FlushStatements.SNATCHES, jdbi,
-                settings, metrics, null);
+                settings, metrics, null, instance);
         queues.onUnprune(torrents::wake);
     }
 
-    /** Starts one daemon thread per table. */
+    /**
+     * Starts one daemon thread per table, after making sure {@code chihaya_flush_log} exists (a
+     * failure is logged; the writers then keep every change until the table can be written).
+     */
     public synchronized void start() {
+        try {
+            jdbi.useHandle(handle -> handle.execute(FlushStatements.CREATE_FLUSH_LOG));
+        } catch (RuntimeException e) {
+            LOG.error("cannot create table chihaya_flush_log (apply database/schema.sql or grant CREATE): {}",
+                    TableWriter.oneLine(e));
+        }
         for (TableWriter<?, ?> writer : writers()) {
             Thread thread = new Thread(writer, "flush-" + writer.table);
             thread.setDaemon(true);
@@ -138,8 +151,12 @@ public final class Flusher implements AutoCloseable {
             }
         }
         FlushQueues.Backlog left = queues.backlog();
-        if (left.total() > 0) {
-            LOG.error("flush at shutdown incomplete, rows not written: {}", left);
+        int inDoubt = 0;
+        for (TableWriter<?, ?> writer : writers()) {
+            inDoubt += writer.inDoubt();
+        }
+        if (left.total() > 0 || inDoubt > 0) {
+            LOG.error("flush at shutdown incomplete, rows not written: {}, rows in doubt: {}", left, inDoubt);
             return false;
         }
         return true;
@@ -155,8 +172,9 @@ public final class Flusher implements AutoCloseable {
         private final FlushQueues queues;
 
         TorrentWriter(FlushQueues queues, int capacity, Jdbi jdbi, Settings settings, TrackerMetrics metrics,
-                      java.util.concurrent.locks.Lock gate) {
-            super("torrents", queues.torrents, capacity, FlushStatements.TORRENTS, jdbi, settings, metrics, gate);
+                      java.util.concurrent.locks.Lock gate, String instance) {
+            super("torrents", queues.torrents, capacity, FlushStatements.TORRENTS, jdbi, settings, metrics, gate,
+                    instance);
             this.queues = queues;
         }
 

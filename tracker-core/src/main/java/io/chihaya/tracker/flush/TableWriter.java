@@ -42,6 +42,13 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
     private volatile boolean stopping;
     private volatile long stopDeadlineNanos;
     private volatile boolean finished;
+    /** Identifies this writer's row in {@code chihaya_flush_log}: table and tracker instance. */
+    private final String writerKey;
+    private long nextBatchId = 1;
+    /** A batch whose commit may or may not have happened (connection lost), and its id. */
+    private List<D> unresolved;
+    private long unresolvedId;
+    private long lastResolveWarningNanos;
 
     /** Work that must run after every row pending at the time of the request has been written. */
     interface Barrier {
@@ -50,8 +57,9 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
     }
 
     TableWriter(String table, PendingRows<K, D> rows, int capacity, FlushStatements.Writer<D> statements,
-                Jdbi jdbi, Flusher.Settings settings, TrackerMetrics metrics, Lock gate) {
+                Jdbi jdbi, Flusher.Settings settings, TrackerMetrics metrics, Lock gate, String instance) {
         this.table = table;
+        this.writerKey = table + "@" + instance;
         this.rows = rows;
         this.capacity = Math.max(1, capacity);
         this.statements = statements;
@@ -68,11 +76,12 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
                 runBarriers();
                 boolean wroteAll = step();
                 if (stopping) {
-                    if (rows.size() == 0 && barriers.isEmpty() && idle()) {
+                    if (rows.size() == 0 && unresolved == null && barriers.isEmpty() && idle()) {
                         return;
                     }
                     if (System.nanoTime() - stopDeadlineNanos > 0) {
-                        LOG.warn("flush of {} gave up at shutdown: {} rows still pending", table, rows.size());
+                        LOG.warn("flush of {} gave up at shutdown: {} rows still pending, {} in doubt", table,
+                                rows.size(), unresolved == null ? 0 : unresolved.size());
                         return;
                     }
                     if (!wroteAll) {
@@ -98,6 +107,9 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
 
     /** Writes one batch if any row waits; false when a write failed. */
     boolean step() {
+        if (unresolved != null && !resolve()) {
+            return false;
+        }
         int waiting = rows.size();
         if (waiting == 0) {
             return true;
@@ -110,14 +122,21 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
         if (batch.isEmpty()) {
             return true;
         }
+        long batchId = nextBatchId++;
         if (gate != null) {
             gate.lock();
         }
         try {
-            if (write(batch)) {
+            Written result = write(batch, batchId);
+            if (result == Written.YES) {
                 return true;
             }
-            rows.putBack(batch);
+            if (result == Written.NO) {
+                rows.putBack(batch);
+            } else {
+                unresolved = batch;
+                unresolvedId = batchId;
+            }
             return false;
         } finally {
             if (gate != null) {
@@ -126,21 +145,66 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
         }
     }
 
-    /** One transaction with deadlock retries; false (batch not written) on any other failure. */
-    boolean write(List<D> batch) {
+    /** Whether a batch reached the database. */
+    enum Written {
+        YES, NO, IN_DOUBT
+    }
+
+    /**
+     * Finds out whether the batch in doubt was committed, by the batch id its transaction wrote to
+     * {@code chihaya_flush_log}: if so it is done, else it is put back. False while that cannot be
+     * known (the database is still unreachable).
+     */
+    private boolean resolve() {
+        try {
+            Long last = jdbi.withHandle(handle -> handle.createQuery(
+                            "SELECT batch FROM chihaya_flush_log WHERE writer = :writer")
+                    .bind("writer", writerKey).mapTo(Long.class).findOne().orElse(null));
+            if (last != null && last == unresolvedId) {
+                LOG.info("batch {} of {} ({} rows) had been committed before the connection was lost", unresolvedId,
+                        table, unresolved.size());
+                metrics.flushed(table, unresolved.size(), 0);
+            } else {
+                rows.putBack(unresolved);
+            }
+            unresolved = null;
+            return true;
+        } catch (RuntimeException e) {
+            if (System.nanoTime() - lastResolveWarningNanos > TimeUnit.SECONDS.toNanos(30)) {
+                lastResolveWarningNanos = System.nanoTime();
+                LOG.warn("{}: cannot yet tell whether batch {} ({} rows) was committed, keeping it: {}", table,
+                        unresolvedId, unresolved.size(), oneLine(e));
+            }
+            return false;
+        }
+    }
+
+    /** Rows kept because it is not known yet whether they were written. */
+    int inDoubt() {
+        List<D> batch = unresolved;
+        return batch == null ? 0 : batch.size();
+    }
+
+    /**
+     * One transaction with deadlock retries. A deadlock or lock wait timeout rolls the transaction
+     * back, so after the last retry the batch is certainly not written; any other failure (a lost
+     * connection, possibly during the commit) leaves it in doubt.
+     */
+    Written write(List<D> batch, long batchId) {
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
                 jdbi.useTransaction(handle -> {
                     statements.write(handle.getConnection(), batch);
                     afterBatch(handle.getConnection(), batch);
+                    FlushStatements.markBatch(handle.getConnection(), writerKey, batchId);
                 });
                 double seconds = (System.nanoTime() - started) / 1e9;
                 metrics.flushed(table, batch.size(), seconds);
                 if (settings.logFlushes()) {
                     LOG.info("flushed table={} rows={} ms={}", table, batch.size(), Math.round(seconds * 1000));
                 }
-                return true;
+                return Written.YES;
             } catch (SQLException | JdbiException e) {
                 if (isLockConflict(e) && attempt <= settings.deadlockRetries()) {
                     double pause = settings.deadlockPauseSeconds() * attempt;
@@ -154,11 +218,11 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
                     metrics.deadlockAborted(table);
                     LOG.error("deadlock writing {} persisted after {} retries; {} rows kept for the next batch",
                             table, settings.deadlockRetries(), batch.size());
-                } else {
-                    metrics.sqlError(table);
-                    LOG.error("writing {} failed ({} rows kept for retry): {}", table, batch.size(), oneLine(e));
+                    return Written.NO;
                 }
-                return false;
+                metrics.sqlError(table);
+                LOG.error("writing {} failed ({} rows kept for retry): {}", table, batch.size(), oneLine(e));
+                return Written.IN_DOUBT;
             }
         }
     }

@@ -101,6 +101,28 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aCommitWhoseAnswerIsLostIsNotWrittenTwice() throws Exception {
+        FlushQueues queues = new FlushQueues();
+        try (TcpForwarder forwarder = new TcpForwarder(db.host(), db.port());
+             Database database = new Database("jdbc:mariadb://127.0.0.1:" + forwarder.port() + "/" + db.name()
+                     + "?connectTimeout=1000&socketTimeout=3000", db.user(), db.password())) {
+            Flusher flusher = new Flusher(queues, database.jdbi(), TrackerConfig.Channels.defaults(),
+                    new Flusher.Settings(100, 5, 0.1, false, false), metrics);
+            forwarder.cutAfterNextCommit();
+            queues.user(3, 100, 200, 100, 200);
+            flusher.start();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (sqlErrors.get() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(sqlErrors.get()).as("the lost commit was noticed").isPositive();
+            assertThat(flusher.stop(30_000)).isTrue();
+        }
+        assertThat(Sql.rows(db, "SELECT Uploaded, Downloaded, rawup, rawdl FROM users_main WHERE ID = 3"))
+                .containsExactly("112|200|112|200");
+    }
+
+    @Test
     void outageLosesNothingAndCountsNothingTwice() throws Exception {
         FlushQueues queues = new FlushQueues();
         long expectedUp = 0;

@@ -20,6 +20,7 @@ final class TcpForwarder implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean cutAfterNextCommit;
 
     TcpForwarder(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -47,6 +48,14 @@ final class TcpForwarder implements AutoCloseable {
         cut = false;
     }
 
+    /**
+     * Arms a cut right after the next COMMIT the client sends has been passed to the server: the
+     * server commits, but the client never hears so (the case of a commit lost in transit).
+     */
+    void cutAfterNextCommit() {
+        cutAfterNextCommit = true;
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -59,15 +68,15 @@ final class TcpForwarder implements AutoCloseable {
                 upstream.connect(new InetSocketAddress(targetHost, targetPort), 2_000);
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (IOException e) {
                 // closed, or the target refused: the client sees a dropped connection
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -75,9 +84,19 @@ final class TcpForwarder implements AutoCloseable {
                 while ((n = in.read(buffer)) >= 0) {
                     out.write(buffer, 0, n);
                     out.flush();
+                    if (fromClient && cutAfterNextCommit
+                            && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains("COMMIT")) {
+                        cutAfterNextCommit = false;
+                        Thread.sleep(300); // let the server commit before the connection dies
+                        closeQuietly(from);
+                        closeQuietly(to);
+                        return;
+                    }
                 }
             } catch (IOException e) {
                 // connection cut
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
