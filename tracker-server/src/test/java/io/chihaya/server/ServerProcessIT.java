@@ -27,8 +27,20 @@ class ServerProcessIT {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     private final TestDatabase db;
+    private final List<Process> started = new ArrayList<>();
     @TempDir
     Path directory;
+
+    /** A failed assertion must not leave a tracker running. */
+    @org.junit.jupiter.api.AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (Process process : started) {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     ServerProcessIT(TestDatabase db) {
         this.db = db;
@@ -36,11 +48,13 @@ class ServerProcessIT {
 
     private Process start(int port, Path log) throws IOException {
         Files.writeString(directory.resolve("config.json"), ServerFixture.configJson(db, port));
-        return new ProcessBuilder(JAVA, "-jar", JAR.toString(), "--config", "config.json", "--dir", ".")
+        Process process = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "--config", "config.json", "--dir", ".")
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        started.add(process);
+        return process;
     }
 
     private static void awaitLine(Path log, String text, Process process) throws Exception {
