@@ -3,6 +3,7 @@ package io.chihaya.server;
 import io.chihaya.bencode.BencodeWriter;
 import io.chihaya.tracker.announce.AnnounceService;
 import io.chihaya.tracker.announce.Outcome;
+import io.chihaya.tracker.announce.Percent;
 import io.chihaya.tracker.announce.Responses;
 import io.chihaya.tracker.announce.ScrapeService;
 import io.chihaya.tracker.model.Registry;
@@ -53,7 +54,7 @@ final class TrackerHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         metrics.requests.increment();
-        String path = PathDecoder.decode(exchange.getRequestPath());
+        String path = Percent.decodePath(exchange.getRequestPath());
         if (path == null) {
             metrics.requestsFailed.increment();
             status(exchange, 400);

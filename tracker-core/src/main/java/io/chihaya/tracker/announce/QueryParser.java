@@ -219,8 +219,8 @@ public final class QueryParser {
             char c = src.charAt(i);
             int b;
             if (c == '%') {
-                int hi = i + 1 < to ? hex(src.charAt(i + 1)) : -1;
-                int lo = i + 2 < to ? hex(src.charAt(i + 2)) : -1;
+                int hi = i + 1 < to ? Percent.hex(src.charAt(i + 1)) : -1;
+                int lo = i + 2 < to ? Percent.hex(src.charAt(i + 2)) : -1;
                 if (hi < 0 || lo < 0) {
                     return BAD;
                 }
@@ -241,18 +241,5 @@ public final class QueryParser {
             n++;
         }
         return overflow ? TOO_LONG_FOR_BUFFER : n;
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }
