@@ -15,7 +15,7 @@ public final class AnnounceRequest {
 
     final byte[] infoHashes;
     int infoHashCount;
-    /** Total info_hash values seen, whatever their length. */
+    /** info_hash values of exactly 20 bytes seen (kept or not). */
     int infoHashValues;
 
     final byte[] peerId = new byte[PEER_ID_LENGTH];
@@ -30,6 +30,7 @@ public final class AnnounceRequest {
     long left = MISSING;
     boolean hasLeft;
     long numwant = MISSING;
+    boolean hasNumwant;
 
     Event event = Event.NONE;
     /** The event text as given, for the recorder: "" when absent. */
@@ -57,6 +58,7 @@ public final class AnnounceRequest {
         left = MISSING;
         hasLeft = false;
         numwant = MISSING;
+        hasNumwant = false;
         event = Event.NONE;
         eventText = "";
         compact = true;

@@ -167,9 +167,13 @@ public final class AnnounceService {
         return null;
     }
 
+    /** The client's numwant (unsigned, so 2^63 and more are huge, not negative) capped at max_numwant. */
     private int numwant(AnnounceRequest request) {
-        long wanted = request.numwant == AnnounceRequest.MISSING ? config.numwant() : request.numwant;
-        return (int) Math.min(wanted, config.maxNumwant());
+        if (!request.hasNumwant) {
+            return Math.min(config.numwant(), config.maxNumwant());
+        }
+        return Long.compareUnsigned(request.numwant, config.maxNumwant()) > 0
+                ? config.maxNumwant() : (int) request.numwant;
     }
 
     private void emitStats(User user, Torrent torrent, AnnounceRequest request, SwarmAnnouncer.Input in,

@@ -71,7 +71,9 @@ public final class QueryParser {
 
     private void accept(int keyLength, int valueLength, AnnounceRequest out) {
         if (is(key, keyLength, "info_hash", false)) {
-            out.infoHashValues++;
+            if (valueLength == 20) {
+                out.infoHashValues++;
+            }
             if (valueLength == 20 && (out.infoHashCount + 1) * 20 <= out.infoHashes.length) {
                 System.arraycopy(value, 0, out.infoHashes, out.infoHashCount * 20, 20);
                 out.infoHashCount++;
@@ -105,7 +107,8 @@ public final class QueryParser {
                     out.peerIdLength = valueLength;
                     System.arraycopy(value, 0, out.peerId, 0, Math.min(valueLength, AnnounceRequest.PEER_ID_LENGTH));
                 } else if (is(key, keyLength, "numwant", true)) {
-                    out.numwant = unsigned(valueLength);
+                    out.hasNumwant = parseUnsigned(valueLength);
+                    out.numwant = out.hasNumwant ? parsed : AnnounceRequest.MISSING;
                 } else if (is(key, keyLength, "compact", true)) {
                     out.compact = !(valueLength == 1 && value[0] == '0');
                 }
@@ -154,11 +157,18 @@ public final class QueryParser {
 
     /** Parses the value as an unsigned decimal below 2^64 into {@link #parsed}. */
     private boolean parseUnsigned(int valueLength) {
-        if (valueLength == 0 || valueLength > 20) {
+        if (valueLength == 0) {
+            return false;
+        }
+        int start = 0;
+        while (start < valueLength - 1 && value[start] == '0') {
+            start++; // leading zeros are allowed in any number, as Go's ParseUint allows them
+        }
+        if (valueLength - start > 20) {
             return false;
         }
         long result = 0;
-        for (int i = 0; i < valueLength; i++) {
+        for (int i = start; i < valueLength; i++) {
             int digit = value[i] - '0';
             if (digit < 0 || digit > 9) {
                 return false;

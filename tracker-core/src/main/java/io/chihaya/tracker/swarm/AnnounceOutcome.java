@@ -40,6 +40,9 @@ public final class AnnounceOutcome {
     final char[] peerPorts;
     final byte[] peerIds;
     final int[] chosenUsers;
+    /** For each user in {@link #chosenUsers}: its seeders seen so far and the output slot of its pick. */
+    final int[] chosenUserSeen;
+    final int[] chosenUserSlot;
 
     /** A holder able to carry up to {@code maxPeers} peers. */
     public AnnounceOutcome(int maxPeers) {
@@ -47,6 +50,8 @@ public final class AnnounceOutcome {
         peerPorts = new char[maxPeers];
         peerIds = new byte[maxPeers * 20];
         chosenUsers = new int[maxPeers];
+        chosenUserSeen = new int[maxPeers];
+        chosenUserSlot = new int[maxPeers];
     }
 
     /** Peers this holder can carry. */

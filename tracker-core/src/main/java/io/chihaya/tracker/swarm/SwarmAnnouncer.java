@@ -160,16 +160,28 @@ public final class SwarmAnnouncer {
                 continue;
             }
             if (onePerUser) {
-                if (contains(out.chosenUsers, usersChosen, peer.userId)) {
+                int j = indexOf(out.chosenUsers, usersChosen, peer.userId);
+                if (j >= 0) {
+                    // Reservoir sampling within the user: its k-th seeder seen replaces the pick with
+                    // probability 1/k, so each of its seeders is equally likely whatever its position.
+                    if (random.nextInt(++out.chosenUserSeen[j]) == 0) {
+                        copyOut(peer, out.chosenUserSlot[j], out);
+                    }
                     continue;
                 }
-                out.chosenUsers[usersChosen++] = peer.userId;
+                out.chosenUsers[usersChosen] = peer.userId;
+                out.chosenUserSeen[usersChosen] = 1;
+                out.chosenUserSlot[usersChosen] = out.peerCount;
+                usersChosen++;
             }
-            int k = out.peerCount++;
-            out.peerIps[k] = peer.ip;
-            out.peerPorts[k] = peer.port;
-            PeerIds.write(out.peerIds, k * 20, peer.idHigh, peer.idMid, peer.idLow);
+            copyOut(peer, out.peerCount++, out);
         }
+    }
+
+    private static void copyOut(Peer peer, int slot, AnnounceOutcome out) {
+        out.peerIps[slot] = peer.ip;
+        out.peerPorts[slot] = peer.port;
+        PeerIds.write(out.peerIds, slot * 20, peer.idHigh, peer.idMid, peer.idLow);
     }
 
     private static int stride(int n, RandomGenerator random) {
@@ -193,12 +205,12 @@ public final class SwarmAnnouncer {
         return a;
     }
 
-    private static boolean contains(int[] values, int count, int value) {
+    private static int indexOf(int[] values, int count, int value) {
         for (int i = 0; i < count; i++) {
             if (values[i] == value) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 }

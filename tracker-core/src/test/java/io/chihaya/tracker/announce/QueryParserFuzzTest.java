@@ -591,7 +591,8 @@ class QueryParserFuzzTest {
             }
             List<byte[]> kept = twentyByteHashes();
             int capacity = request.infoHashes.length / 20;
-            if (request.infoHashValues != infoHashes.size() || request.infoHashCount != Math.min(kept.size(), capacity)) {
+            // infoHashValues counts the 20-byte values only (SPEC 4.1: others are ignored).
+            if (request.infoHashValues != kept.size() || request.infoHashCount != Math.min(kept.size(), capacity)) {
                 return false;
             }
             for (int i = 0; i < request.infoHashCount; i++) {
@@ -644,8 +645,8 @@ class QueryParserFuzzTest {
             if (result != QueryParser.Result.OK) {
                 return;
             }
-            assertThat(request.infoHashValues).as("info_hash values; %s", where).isEqualTo(infoHashes.size());
             List<byte[]> kept = twentyByteHashes();
+            assertThat(request.infoHashValues).as("20-byte info_hash values; %s", where).isEqualTo(kept.size());
             int capacity = request.infoHashes.length / 20;
             assertThat(request.infoHashCount).as("20-byte info hashes kept; %s", where)
                     .isEqualTo(Math.min(kept.size(), capacity));
