@@ -99,7 +99,10 @@ final class FlushStatements {
             StringBuilder sql = new StringBuilder("INSERT INTO transfer_history (uid, fid, uploaded, downloaded, seeding,"
                     + " starttime, last_announce, activetime, seedtime, active, snatched, remaining) VALUES ");
             values(sql, chunk.size(), 12);
+            // starttime is insert-only, but the snatch writer may have created the row first with
+            // starttime 0 (a value no announce has): then the first real start time fills it in.
             sql.append(" ON DUPLICATE KEY UPDATE uploaded = uploaded + VALUES(uploaded),"
+                    + " starttime = IF(starttime = 0, VALUES(starttime), starttime),"
                     + " downloaded = downloaded + VALUES(downloaded), seeding = VALUES(seeding),"
                     + " last_announce = VALUES(last_announce), activetime = activetime + VALUES(activetime),"
                     + " seedtime = seedtime + VALUES(seedtime), active = VALUES(active),"

@@ -129,6 +129,18 @@ class FlushTest {
     }
 
     @Test
+    void aSnatchWrittenBeforeItsHistoryRowDoesNotLoseTheStartTime() {
+        queues.snatch(1, 3, 1700000050);
+        assertThat(flush(false)).isTrue();
+        assertThat(Sql.rows(db, "SELECT starttime, snatched_time FROM transfer_history WHERE uid = 1 AND fid = 3"))
+                .containsExactly("0|1700000050");
+        queues.transferHistory(1, 3, 5, 6, true, 1700000000, 1700000050, 50, 50, true, 1, 0);
+        assertThat(flush(false)).isTrue();
+        assertThat(Sql.rows(db, "SELECT starttime, uploaded, snatched, snatched_time FROM transfer_history"
+                + " WHERE uid = 1 AND fid = 3")).containsExactly("1700000000|5|1|1700000050");
+    }
+
+    @Test
     void snatchesSetSnatchedTime() {
         queues.snatch(2, 2, 1700000000);
         queues.snatch(2, 2, 1700000050);

@@ -141,6 +141,32 @@ class SyncEndToEndTest {
     }
 
     @Test
+    void aFailedLoadKeepsThePreviousDataAndIsCounted() throws Exception {
+        announce(ALICE, HASH3, "a", 0, 0, 0, "");
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        Reloader counting = new Reloader(new DatabaseLoader(database.jdbi()), registry, null, queues,
+                new TrackerMetrics() {
+                    @Override
+                    public void reloadFailed(String type) {
+                        failed.add(type);
+                    }
+                });
+        Sql.execute(db, "RENAME TABLE torrents TO torrents_gone", "DELETE FROM users_main WHERE ID = 2");
+        try {
+            Reloader.Summary summary = counting.reload(false);
+            assertThat(summary.failures()).isEqualTo(1);
+            assertThat(failed).containsExactly("torrents");
+            // Torrents keep their old table and swarms; users, which did load, lost user 2.
+            assertThat(registry.torrents().size()).isEqualTo(3);
+            assertThat(registry.torrents().get(HexFormat.of().parseHex(HASH3)).seeders()).isEqualTo(1);
+            assertThat(registry.user(BOB)).isNull();
+            assertThat(registry.user(ALICE)).isNotNull();
+        } finally {
+            Sql.execute(db, "RENAME TABLE torrents_gone TO torrents");
+        }
+    }
+
+    @Test
     void unprunedTorrentIsWrittenAndPurgeDeactivatesIdlePeers() throws Exception {
         flusher.start();
         announce(ALICE, HASH1, "a", 0, 0, 0, "");
