@@ -42,8 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * At the end the user deltas summed per user equal the sum of positive counter increases.
  *
  * <p>Each run is a function of its seed, printed in every failure; replay one with {@code -Dseed=N}.
- * numwant stays below 2^63 here; {@link #bugHugeNumwantIsCappedNotWrapped} covers the values above,
- * which fail until the core is fixed.
+ * numwant stays below 2^63 here; {@link #bugHugeNumwantIsCappedNotWrapped} covers the values above
+ * (they used to wrap negative).
  */
 class AnnouncePropertyTest {
     private static final int TORRENTS = 3;

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * must stay below df + 6 sqrt(2 df) (a bound a fair selection exceeds with negligible probability;
  * drawing without replacement within an announce only lowers the statistic). Means are about 500 per
  * peer. The tracker's random generator is seeded (TestTracker), so a run is reproducible.
- * {@link #bugAUsersAdjacentSeedersShareItsTurnsEqually} shows a position bias of the one-seeder-per-user
- * selection and fails until the core is fixed.
+ * {@link #bugAUsersAdjacentSeedersShareItsTurnsEqually} guards against a position bias of the
+ * one-seeder-per-user selection that these tests found (fixed by sampling within each user).
  */
 class FairnessTest {
     private static final int TORRENT = 1;

@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Cases run in sessions of 250 (one tracker and one reused parser per session, so stale state
  * between requests would show); a failure prints the session seed, which {@code -Dseed=N} replays.
- * Tests named {@code bug...} reproduce defects the fuzzing found; they fail until the core is fixed.
+ * Tests named {@code bug...} reproduce defects the fuzzing found; they now guard against their return.
  */
 class QueryParserFuzzTest {
     private static final int MAX = QueryParser.MAX_QUERY_LENGTH;
@@ -121,9 +121,9 @@ class QueryParserFuzzTest {
 
     /**
      * Mismatches are grouped by (expected, actual) failure, with a count and the first example of each,
-     * so that one known bug cannot hide another. Currently fails only with "got Malformed request -
-     * multiple info_hash values provided" for queries with one 20-byte info_hash beside values of other
-     * lengths: the bug {@link #bugAShortInfoHashBesideAValidOneIsIgnored} reproduces.
+     * so that one known bug cannot hide another. It found "Malformed request - multiple info_hash values
+     * provided" for one 20-byte info_hash beside values of other lengths, now fixed and pinned down by
+     * {@link #bugAShortInfoHashBesideAValidOneIsIgnored}.
      */
     @Test
     void announceFailsOnTheFirstMissingParameterAsSpecified() {
