@@ -107,9 +107,10 @@ function init(args)
       seeding[i] = true
     else
       seeding[i] = false
-      -- 256 MB .. 4 GB at 1..8 MB/s, 0..95% done at BENCH_T0: some finish during a run.
-      size[i] = math.random(256, 4096) * 1048576
-      down_rate[i] = math.random(1, 8) * 1048576
+      -- 1..8 GB at 64 KB/s..1 MB/s, 0..95% done at BENCH_T0: a few percent finish during a
+      -- run of some minutes (sending completed), so the share of seeders stays near 60%.
+      size[i] = math.random(1024, 8192) * 1048576
+      down_rate[i] = math.random(64, 1024) * 1024
       progress0[i] = math.floor(size[i] * math.random() * 0.95)
     end
     pending[i] = send_started and "&event=started" or ""
