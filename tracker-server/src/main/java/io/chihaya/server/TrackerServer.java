@@ -12,6 +12,7 @@ import io.chihaya.tracker.db.Purger;
 import io.chihaya.tracker.db.Reloader;
 import io.chihaya.tracker.flush.FlushQueues;
 import io.chihaya.tracker.flush.Flusher;
+import io.chihaya.tracker.flush.PendingStats;
 import io.chihaya.tracker.model.Registry;
 import io.chihaya.tracker.recorder.AnnounceRecorder;
 import io.chihaya.tracker.stats.AnnounceObserver;
@@ -24,8 +25,13 @@ import org.xnio.Options;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,6 +46,10 @@ public final class TrackerServer {
     private static final Logger LOG = LoggerFactory.getLogger(TrackerServer.class);
     /** MariaDB errors that retrying cannot fix: access denied, unknown database, no such user. */
     private static final int[] FATAL_SQL_ERRORS = {1044, 1045, 1049, 1698};
+    /** Statistic changes a stop could not write to MariaDB, for the next start (in the working directory). */
+    static final String PENDING_STATS = "pending-stats.json";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final TrackerConfig config;
     private final Registry registry = new Registry();
@@ -54,6 +64,8 @@ public final class TrackerServer {
     });
     private final AtomicBoolean databaseReady = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** The flusher's pending changes are in a file: never a second copy of them. */
+    private boolean pendingSaved;
     private AnnounceRecorder recorder;
     private Database database;
     private Flusher flusher;
@@ -103,6 +115,7 @@ public final class TrackerServer {
         database = new Database(url.url(), url.username(), url.password());
         flusher = new Flusher(queues, database.jdbi(), config.channels(), Flusher.Settings.of(config), metrics);
         reloader = new Reloader(new DatabaseLoader(database.jdbi()), registry, flusher, queues, metrics);
+        restorePendingStats();
 
         startHttp(new TrackerHandler(registry, announces, scrapes, metrics, config.scrape(), config.proxy(),
                 config.adminToken()));
@@ -147,6 +160,7 @@ public final class TrackerServer {
             SQLException sql = sqlCause(e);
             if (sql != null && isFatal(sql.getErrorCode())) {
                 stopHttp();
+                savePendingStats(); // what restorePendingStats handed over, since stop() will not run
                 throw new StartupException("MariaDB at " + url.describe() + " refused the configuration: "
                         + oneLine(sql));
             }
@@ -227,6 +241,9 @@ public final class TrackerServer {
         FlushQueues.Backlog backlog = queues.backlog();
         LOG.info("writing queued changes to MariaDB: {}", backlog);
         boolean flushed = flusher == null || flusher.stop(60_000);
+        if (!flushed) {
+            savePendingStats();
+        }
         boolean cached = writeCache();
         if (recorder != null) {
             recorder.close();
@@ -235,6 +252,81 @@ public final class TrackerServer {
             database.close();
         }
         LOG.info("stopped: flushed={} cache={} ms={}", flushed, cached, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Hands the changes a previous stop could not write to the flusher, before any announce. The
+     * file is renamed first, so that a change is never replayed by two starts; a file that cannot
+     * be read is moved aside and start-up goes on.
+     */
+    private void restorePendingStats() {
+        Path file = workingDirectory.resolve(PENDING_STATS);
+        if (!Files.exists(file)) {
+            return;
+        }
+        PendingStats stats;
+        try {
+            stats = PendingStats.read(file);
+        } catch (IOException e) {
+            Path aside = stamped(".corrupt-");
+            LOG.error("cannot read pending statistics ({}); moving the file to {}, its changes are not replayed",
+                    oneLine(e), aside);
+            moveQuietly(file, aside);
+            return;
+        }
+        Path replayed = stamped(".replayed-");
+        if (!moveQuietly(file, replayed)) {
+            LOG.error("pending statistics in {} not replayed now (the file could not be renamed); the next start"
+                    + " tries again", file);
+            return;
+        }
+        flusher.restore(stats);
+        LOG.info("replaying pending statistics from the last stop: {} (file kept as {})", stats.summary(), replayed);
+    }
+
+    /** After an incomplete flush (or a failed start): keeps what was not written for the next start. */
+    private void savePendingStats() {
+        if (pendingSaved) {
+            return;
+        }
+        pendingSaved = true;
+        PendingStats stats = flusher.pending();
+        if (stats.isEmpty()) {
+            return;
+        }
+        Path file = workingDirectory.resolve(PENDING_STATS);
+        if (Files.exists(file)) {
+            // A file the start could not rename: never overwrite it; the operator merges by hand.
+            file = stamped(".");
+        }
+        try {
+            stats.write(file);
+            LOG.error("changes not written to MariaDB kept in {} for the next start: {}", file.toAbsolutePath(),
+                    stats.summary());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("changes not written to MariaDB, and {} could not be written ({}): changes lost: {}",
+                    file.toAbsolutePath(), oneLine(e), stats.summary());
+        }
+    }
+
+    /** A free name beside the pending-stats file: a rename onto an existing file would replace it. */
+    private Path stamped(String infix) {
+        Path base = workingDirectory.resolve(PENDING_STATS + infix + STAMP.format(Instant.now()));
+        Path candidate = base;
+        for (int n = 2; Files.exists(candidate); n++) {
+            candidate = base.resolveSibling(base.getFileName() + "-" + n);
+        }
+        return candidate;
+    }
+
+    private static boolean moveQuietly(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            LOG.error("cannot rename {} to {}: {}", from, to, oneLine(e));
+            return false;
+        }
     }
 
     private void stopHttp() {

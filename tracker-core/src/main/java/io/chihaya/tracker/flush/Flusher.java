@@ -49,6 +49,7 @@ public final class Flusher implements AutoCloseable {
     private final TableWriter<Deltas.IpKey, Deltas.Ip> ips;
     private final TableWriter<Long, Deltas.Snatch> snatches;
     private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopRequested;
     private final Jdbi jdbi;
     /** Tells this tracker's writers apart from other instances' in chihaya_flush_log. */
     private final String instance = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
@@ -138,6 +139,7 @@ public final class Flusher implements AutoCloseable {
      * @return true when every queue was written out
      */
     public boolean stop(long timeoutMillis) {
+        stopRequested = true;
         for (TableWriter<?, ?> writer : writers()) {
             writer.stop(timeoutMillis);
         }
@@ -160,6 +162,82 @@ public final class Flusher implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /**
+     * What is still not written: the pending rows and every batch in doubt. Call after {@link #stop}
+     * returned false (or before {@link #start()}), once nothing adds changes any more, to keep them in
+     * a file for the next start. Waits for any writer still finishing a write, so that no batch is
+     * in flight while the snapshot is taken.
+     *
+     * @throws IllegalStateException if the writers run and {@link #stop} was not called
+     */
+    public synchronized PendingStats pending() {
+        if (!threads.isEmpty() && !stopRequested) {
+            throw new IllegalStateException("pending() needs stop() first");
+        }
+        awaitWriters();
+        List<PendingStats.InDoubt> inDoubt = new ArrayList<>();
+        for (TableWriter<?, ?> writer : writers()) {
+            PendingStats.InDoubt batch = writer.inDoubtBatch();
+            if (batch != null) {
+                inDoubt.add(batch);
+            }
+        }
+        return new PendingStats(PendingStats.FORMAT, PendingStats.snapshot(queues), inDoubt);
+    }
+
+    /**
+     * Waits for every writer to end: {@link #stop} gives up waiting after its timeout, but a writer in
+     * the middle of a write must finish it (a connection or socket timeout), else its batch would be
+     * in neither the queues nor the batch in doubt, and lost.
+     */
+    private void awaitWriters() {
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            if (thread.isAlive()) {
+                LOG.warn("waiting for {} to end its current write before keeping what is pending", thread.getName());
+            }
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // waiting is the only way not to lose or double a batch
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands what a previous run could not write to this one; call before {@link #start()}. The
+     * certain rows join the queues (merged under any change already there); each batch in doubt
+     * goes to its table's writer, which asks {@code chihaya_flush_log} whether it was committed
+     * before writing anything else (retrying while MariaDB is unreachable) and writes it only if not.
+     * Afterwards every change of {@code stats} is owned by this flusher, and {@link #pending()}
+     * includes it until written.
+     *
+     * @throws IllegalStateException if the writers have started
+     */
+    public synchronized void restore(PendingStats stats) {
+        if (!threads.isEmpty()) {
+            throw new IllegalStateException("restore must come before start");
+        }
+        PendingStats.replayInto(stats.rows(), queues);
+        for (PendingStats.InDoubt batch : stats.inDoubt()) {
+            PendingStats.Rows rows = batch.rows();
+            switch (batch.table()) {
+                case "users_main" -> users.adoptInDoubt(batch.writer(), batch.batch(), PendingStats.users(rows));
+                case "torrents" -> torrents.adoptInDoubt(batch.writer(), batch.batch(), PendingStats.torrents(rows));
+                case "transfer_history" ->
+                        history.adoptInDoubt(batch.writer(), batch.batch(), PendingStats.history(rows));
+                case "transfer_ips" -> ips.adoptInDoubt(batch.writer(), batch.batch(), PendingStats.ips(rows));
+                case "snatches" -> snatches.adoptInDoubt(batch.writer(), batch.batch(), PendingStats.snatches(rows));
+                default -> throw new IllegalArgumentException("unknown table " + batch.table());
+            }
+        }
     }
 
     @Override

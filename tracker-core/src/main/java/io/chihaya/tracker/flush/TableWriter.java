@@ -45,9 +45,13 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
     /** Identifies this writer's row in {@code chihaya_flush_log}: table and tracker instance. */
     private final String writerKey;
     private long nextBatchId = 1;
-    /** A batch whose commit may or may not have happened (connection lost), and its id. */
-    private List<D> unresolved;
+    /**
+     * A batch whose commit may or may not have happened (connection lost), its id, and the
+     * {@code chihaya_flush_log} writer its transaction marked (this writer's, or a previous run's).
+     */
+    private volatile List<D> unresolved;
     private long unresolvedId;
+    private String unresolvedWriter;
     private long lastResolveWarningNanos;
 
     /** Work that must run after every row pending at the time of the request has been written. */
@@ -134,8 +138,9 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
             if (result == Written.NO) {
                 rows.putBack(batch);
             } else {
-                unresolved = batch;
                 unresolvedId = batchId;
+                unresolvedWriter = writerKey;
+                unresolved = batch;
             }
             return false;
         } finally {
@@ -159,7 +164,7 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
         try {
             Long last = jdbi.withHandle(handle -> handle.createQuery(
                             "SELECT batch FROM chihaya_flush_log WHERE writer = :writer")
-                    .bind("writer", writerKey).mapTo(Long.class).findOne().orElse(null));
+                    .bind("writer", unresolvedWriter).mapTo(Long.class).findOne().orElse(null));
             if (last != null && last == unresolvedId) {
                 LOG.info("batch {} of {} ({} rows) had been committed before the connection was lost", unresolvedId,
                         table, unresolved.size());
@@ -183,6 +188,29 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
     int inDoubt() {
         List<D> batch = unresolved;
         return batch == null ? 0 : batch.size();
+    }
+
+    /**
+     * Takes over a batch a previous run left in doubt, before {@link #run} starts: it is resolved
+     * like this writer's own, before any other row is written, so that its changes (older than
+     * every pending one) land first or are merged under the newer ones.
+     */
+    void adoptInDoubt(String writer, long batchId, List<D> batch) {
+        if (unresolved != null) {
+            throw new IllegalStateException(table + " already holds a batch in doubt");
+        }
+        unresolvedId = batchId;
+        unresolvedWriter = writer;
+        unresolved = batch;
+    }
+
+    /** The batch in doubt, or null; call only after {@link #run} ended or before it started. */
+    PendingStats.InDoubt inDoubtBatch() {
+        List<D> batch = unresolved;
+        if (batch == null) {
+            return null;
+        }
+        return new PendingStats.InDoubt(table, unresolvedWriter, unresolvedId, PendingStats.batch(table, batch));
     }
 
     /**
