@@ -129,6 +129,31 @@ public final class TestDatabase {
         }
     }
 
+    /**
+     * Runs {@code query} and returns each row as its columns joined by {@code |} (SQL NULL as
+     * {@code null}), for assertions on exact rows.
+     *
+     * @throws IllegalStateException naming the query when it fails
+     */
+    public List<String> rows(String query) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(query)) {
+            List<String> result = new ArrayList<>();
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int column = 1; column <= columns; column++) {
+                    row.append(column == 1 ? "" : "|").append(rows.getString(column));
+                }
+                result.add(row.toString());
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException(query + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public String toString() {
         return "TestDatabase[" + name + " on " + server.hostAndPort() + "]";

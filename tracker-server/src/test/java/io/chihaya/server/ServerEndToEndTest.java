@@ -11,10 +11,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.chihaya.server.ServerFixture.ALICE;
@@ -175,20 +171,7 @@ class ServerEndToEndTest {
         return new String(java.util.HexFormat.of().parseHex(hex), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    private static List<String> rows(String sql) throws Exception {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            List<String> rows = new ArrayList<>();
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int c = 1; c <= columns; c++) {
-                    row.append(c == 1 ? "" : "|").append(rs.getString(c));
-                }
-                rows.add(row.toString());
-            }
-            return rows;
-        }
+    private static List<String> rows(String sql) {
+        return database.rows(sql);
     }
 }

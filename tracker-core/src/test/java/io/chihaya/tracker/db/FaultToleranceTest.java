@@ -1,6 +1,7 @@
 package io.chihaya.tracker.db;
 
 import io.chihaya.testsupport.MariaDbTest;
+import io.chihaya.testsupport.TcpForwarder;
 import io.chihaya.testsupport.TestDatabase;
 import io.chihaya.tracker.config.TrackerConfig;
 import io.chihaya.tracker.flush.FlushQueues;
@@ -116,6 +117,7 @@ class FaultToleranceTest {
                 Thread.sleep(20);
             }
             assertThat(sqlErrors.get()).as("the lost commit was noticed").isPositive();
+            forwarder.restore();
             assertThat(flusher.stop(30_000)).isTrue();
         }
         assertThat(Sql.rows(db, "SELECT Uploaded, Downloaded, rawup, rawdl FROM users_main WHERE ID = 3"))

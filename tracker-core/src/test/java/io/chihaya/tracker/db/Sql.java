@@ -3,10 +3,8 @@ package io.chihaya.tracker.db;
 import io.chihaya.testsupport.TestDatabase;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Small JDBC helpers for asserting on rows. */
@@ -16,22 +14,7 @@ final class Sql {
 
     /** Each row of the query as its columns joined by '|'. */
     static List<String> rows(TestDatabase db, String query) {
-        try (Connection connection = db.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(query)) {
-            List<String> rows = new ArrayList<>();
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int c = 1; c <= columns; c++) {
-                    row.append(c == 1 ? "" : "|").append(rs.getString(c));
-                }
-                rows.add(row.toString());
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(query + ": " + e.getMessage(), e);
-        }
+        return db.rows(query);
     }
 
     static void execute(TestDatabase db, String... statements) {

@@ -1,6 +1,7 @@
 package io.chihaya.tracker.flush;
 
 import io.chihaya.testsupport.MariaDbTest;
+import io.chihaya.testsupport.TcpForwarder;
 import io.chihaya.testsupport.TestDatabase;
 import io.chihaya.tracker.config.TrackerConfig;
 import io.chihaya.tracker.db.Database;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ class PendingStatsDatabaseTest {
         db.reset();
     }
 
-    private Database through(CuttableLink link) {
+    private Database through(TcpForwarder link) {
         return new Database("jdbc:mariadb://127.0.0.1:" + link.port() + "/" + db.name()
                 + "?connectTimeout=1000&socketTimeout=3000", db.user(), db.password());
     }
@@ -77,7 +77,7 @@ class PendingStatsDatabaseTest {
                 + " ORDER BY ID");
         long snatchedBefore = Long.parseLong(rows("SELECT Snatched FROM torrents WHERE ID = 1").get(0));
         Path file = directory.resolve("pending-stats.json");
-        try (CuttableLink link = new CuttableLink(db.host(), db.port()); Database database = through(link)) {
+        try (TcpForwarder link = new TcpForwarder(db.host(), db.port()); Database database = through(link)) {
             link.cut();
             FlushQueues queues = new FlushQueues();
             Flusher flusher = new Flusher(queues, database.jdbi(), TrackerConfig.Channels.defaults(), SETTINGS,
@@ -127,7 +127,7 @@ class PendingStatsDatabaseTest {
     void aBatchCommittedButNotConfirmedIsNotWrittenAgain() throws Exception {
         long uploadedBefore = Long.parseLong(rows("SELECT Uploaded FROM users_main WHERE ID = 3").get(0));
         Path file = directory.resolve("pending-stats.json");
-        try (CuttableLink link = new CuttableLink(db.host(), db.port()); Database database = through(link)) {
+        try (TcpForwarder link = new TcpForwarder(db.host(), db.port()); Database database = through(link)) {
             FlushQueues queues = new FlushQueues();
             Flusher flusher = new Flusher(queues, database.jdbi(), TrackerConfig.Channels.defaults(), SETTINGS,
                     metrics);
@@ -184,21 +184,8 @@ class PendingStatsDatabaseTest {
                 .containsExactly("3|4|" + (snatchedBefore + 2));
     }
 
-    private List<String> rows(String query) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(query)) {
-            List<String> rows = new ArrayList<>();
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int c = 1; c <= columns; c++) {
-                    row.append(c == 1 ? "" : "|").append(rs.getString(c));
-                }
-                rows.add(row.toString());
-            }
-            return rows;
-        }
+    private List<String> rows(String query) {
+        return db.rows(query);
     }
 
     private void execute(String... statements) throws SQLException {

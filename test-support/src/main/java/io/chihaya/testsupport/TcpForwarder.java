@@ -1,4 +1,4 @@
-package io.chihaya.tracker.db;
+package io.chihaya.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP forwarder on loopback that a test can cut (every connection dropped, new ones refused at
  * once) and restore, to simulate a database outage. Closed with the test.
  */
-final class TcpForwarder implements AutoCloseable {
+public final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
     private final String targetHost;
     private final int targetPort;
@@ -22,7 +22,8 @@ final class TcpForwarder implements AutoCloseable {
     private volatile boolean cut;
     private volatile boolean cutAfterNextCommit;
 
-    TcpForwarder(String targetHost, int targetPort) throws IOException {
+    /** Listens on a free loopback port and forwards to {@code targetHost:targetPort}. */
+    public TcpForwarder(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -31,12 +32,13 @@ final class TcpForwarder implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    /** The loopback port to connect to. */
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Drops every connection and refuses new ones until {@link #restore()}. */
-    void cut() {
+    public void cut() {
         cut = true;
         for (Socket socket : open) {
             closeQuietly(socket);
@@ -44,15 +46,17 @@ final class TcpForwarder implements AutoCloseable {
         open.clear();
     }
 
-    void restore() {
+    /** Accepts connections again. */
+    public void restore() {
         cut = false;
     }
 
     /**
      * Arms a cut right after the next COMMIT the client sends has been passed to the server: the
-     * server commits, but the client never hears so (the case of a commit lost in transit).
+     * server commits, but the client never hears so (the case of a commit lost in transit). The
+     * forwarder then stays cut, refusing connections, until {@link #restore()}.
      */
-    void cutAfterNextCommit() {
+    public void cutAfterNextCommit() {
         cutAfterNextCommit = true;
     }
 
@@ -88,6 +92,7 @@ final class TcpForwarder implements AutoCloseable {
                             && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains("COMMIT")) {
                         cutAfterNextCommit = false;
                         Thread.sleep(300); // let the server commit before the connection dies
+                        cut();
                         closeQuietly(from);
                         closeQuietly(to);
                         return;
