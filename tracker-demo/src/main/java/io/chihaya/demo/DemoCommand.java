@@ -15,16 +15,18 @@ import java.util.concurrent.Callable;
 /**
  * The quick start: a tracker with demo data on a fresh machine. Uses the local MariaDB when one
  * answers (database {@code chihaya_demo}, created with the schema and fixtures on first run),
- * otherwise an embedded MariaDB kept in the demo folder, and prints ready-to-use URLs.
+ * otherwise an embedded MariaDB whose binaries stay in the demo folder (its data starts fresh each run),
+ * and prints ready-to-use URLs.
  */
 @Command(name = "chihaya-demo", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = DemoCommand.Version.class,
         description = {
             "Starts the tracker with the reference fixtures as demo data.",
             "",
-            "Uses the MariaDB at --db (when it answers) or else an embedded MariaDB whose files stay in",
-            "<dir>/mariadb, creates database chihaya_demo with the schema and fixtures on first run, and",
-            "serves on --port until SIGTERM/SIGINT. Not for production: use bin/chihaya with a config.json.",
+            "Uses the MariaDB at --db (when it answers) or else an embedded MariaDB whose binaries stay in",
+            "<dir>/mariadb (its data starts fresh each run), creates database chihaya_demo with the schema",
+            "and fixtures when it is missing, and serves on --port until SIGTERM/SIGINT.",
+            "Not for production: use bin/chihaya with a config.json.",
             ""})
 public final class DemoCommand implements Callable<Integer> {
     /** Fixture user 1 and torrent 3 (active, group 2 anime). */
