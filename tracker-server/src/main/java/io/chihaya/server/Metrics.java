@@ -39,6 +39,7 @@ public final class Metrics implements TrackerMetrics {
     private final Histogram serialization;
     private final Histogram reload;
     private final Histogram flush;
+    private final Counter flushRows;
     private final Histogram queueLength;
 
     /**
@@ -74,6 +75,8 @@ public final class Metrics implements TrackerMetrics {
                 .labelNames("type").classicOnly().register(operatorRegistry);
         flush = Histogram.builder().name("chihaya_flush_seconds").help("Flush batch time per table")
                 .labelNames("type").classicOnly().register(operatorRegistry);
+        flushRows = Counter.builder().name("chihaya_flush_rows")
+                .help("Merged rows written to MariaDB, per table").labelNames("type").register(operatorRegistry);
         queueLength = Histogram.builder().name("chihaya_flush_queue_rows")
                 .help("Distinct rows waiting in a flush queue when its writer took a batch")
                 .labelNames("type").classicUpperBounds(QUEUE_BUCKETS).register(operatorRegistry);
@@ -131,6 +134,7 @@ public final class Metrics implements TrackerMetrics {
     @Override
     public void flushed(String table, int rows, double seconds) {
         flush.labelValues(table).observe(seconds);
+        flushRows.labelValues(table).inc(rows);
     }
 
     @Override

@@ -137,7 +137,7 @@ class ServerEndToEndTest {
 
     @Test
     @Order(5)
-    void metricsWithAndWithoutTheToken() {
+    void metricsWithAndWithoutTheToken() throws InterruptedException {
         ServerFixture.Reply open = get(port, "/" + ALICE + "/metrics");
         assertThat(open.status()).isEqualTo(200);
         assertThat(open.body()).contains("chihaya_users 2.0", "chihaya_torrents 3.0", "chihaya_peers 2.0",
@@ -149,6 +149,13 @@ class ServerEndToEndTest {
         assertThat(admin.body()).contains("chihaya_deadlock_count 0.0", "chihaya_requests_fail ",
                 "chihaya_sql_errors_count", "chihaya_flush_backlog_rows{type=\"users_main\"}", "jvm_memory_");
         assertThat(get(port, "/invalid/metrics").body()).isEqualTo(failure("Your passkey is invalid", 3600));
+        // The announces above reach MariaDB within a flush interval (1 s here), counted per table.
+        long deadline = System.currentTimeMillis() + 15_000;
+        String rows = "chihaya_flush_rows_total{type=\"transfer_history\"}";
+        while (!get(port, "/" + ALICE + "/metrics", "Authorization", "Bearer token").body().contains(rows)) {
+            assertThat(System.currentTimeMillis()).as("%s within 15 s", rows).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     @Test
