@@ -25,22 +25,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Full announces spread over 1,000 torrents of 50 peers each (50,000 peers of 5,000 users, alternately
- * seeders and leechers), run by one thread and by two, to show whether anything shared across
- * torrents (registry tables, stat sink, allocation) limits scaling.
+ * Full announces spread over many torrents of 50 peers each (1,000 torrents, 50,000 peers of 5,000
+ * users, alternately seeders and leechers), run by one thread and by two, to show whether anything
+ * shared across torrents (registry tables, stat sink, allocation) limits scaling.
  *
- * <p>Each thread re-announces its own peers in its own seeded random order (a shuffled cycle, so every
- * peer announces once per round); with two threads, thread 0 owns the even torrents and thread 1 the
- * odd ones, so the threads never want the same torrent lock and any loss of per-thread throughput comes
- * from state shared across torrents (or from the machine: two threads on two cores also share caches
- * and memory bandwidth). {@code -p order=sequential} visits the torrents in ascending order instead,
- * which with two threads keeps them on neighbouring torrents, whose objects were allocated side by
- * side (a worst case for false sharing).
+ * <p>The torrents are split into {@code max(2, threads)} parts and each thread re-announces the peers
+ * of its own part: with two threads, thread 0 owns the even torrents and thread 1 the odd ones, so the
+ * threads never want the same torrent lock; with one thread, it announces on the even torrents only,
+ * so that it does exactly the work of each of the two threads (same number of torrents and peers, same
+ * memory footprint). Any loss of per-thread throughput from one to two threads then comes from state
+ * shared across torrents, or from the machine (two threads on two cores also share the last-level
+ * cache and memory bandwidth).
+ *
+ * <p>Each thread visits its peers in its own seeded random order (a shuffled cycle, so every peer
+ * announces once per round). {@code -p order=sequential} visits the torrents in ascending order
+ * instead, which with two threads keeps them on neighbouring torrents, whose objects were allocated
+ * side by side (a worst case for false sharing).
+ *
+ * <p>Warm-up is 5 × 2 s: with 3 × 2 s some forks were still speeding up in their last warm-up
+ * iteration.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ManyTorrentsAnnounceBenchmark {
     static final int TORRENTS = 1_000;
@@ -94,9 +102,12 @@ public class ManyTorrentsAnnounceBenchmark {
         @Setup(Level.Trial)
         public void setUp(Shared shared, BenchmarkParams params) {
             int threads = params.getThreads();
+            int parts = Math.max(2, threads);
             thread = shared.threadsJoined.getAndIncrement() % threads;
+            // Peer n is on torrent n % TORRENTS, so when parts divides TORRENTS (1, 2, 4 or 5 threads)
+            // each part is a set of whole torrents.
             List<SimulatedPeer> mine = new ArrayList<>();
-            for (int n = thread; n < shared.peers.length; n += threads) {
+            for (int n = thread; n < shared.peers.length; n += parts) {
                 mine.add(shared.peers[n]);
             }
             if (shared.order.equals("random")) {

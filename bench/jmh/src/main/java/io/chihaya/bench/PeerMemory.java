@@ -2,12 +2,15 @@ package io.chihaya.bench;
 
 import io.chihaya.bencode.BencodeWriter;
 import io.chihaya.tracker.stats.StatSink;
+import io.chihaya.tracker.swarm.Torrent;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.util.stream.Collectors;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * Measures heap bytes per peer: loads {@code torrents × peersPerTorrent} peers through real announces
@@ -61,7 +64,7 @@ public final class PeerMemory {
         System.out.printf("heap used after GC, with peers: %,d bytes (load took %,d ms)%n", after, loadMillis);
         long total = 0;
         for (byte[] hash : tracker.infoHashes) {
-            io.chihaya.tracker.swarm.Torrent torrent = tracker.registry.torrents().get(hash);
+            Torrent torrent = tracker.registry.torrents().get(hash);
             total += torrent.seeders() + torrent.leechers();
         }
         if (total != peers) {
@@ -69,6 +72,7 @@ public final class PeerMemory {
         }
         System.out.printf("peers in swarms: %,d%n", total);
         System.out.printf("bytes per peer: %.1f%n", (double) (after - before) / peers);
+        printSwarmHistogram(peers);
         Reference.reachabilityFence(tracker);
     }
 
@@ -86,6 +90,31 @@ public final class PeerMemory {
             previous = used;
         }
         return previous;
+    }
+
+    /**
+     * Prints the class-histogram rows of the swarm package (live objects, after a full GC) with their
+     * bytes per peer, to show where the bytes go.
+     */
+    private static void printSwarmHistogram(long peers) {
+        String histogram;
+        try {
+            histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        } catch (JMException e) {
+            System.out.println("no class histogram: " + e);
+            return;
+        }
+        System.out.println("class histogram, swarm package (instances, bytes, bytes per peer):");
+        for (String line : histogram.split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 4 && columns[3].contains("io.chihaya.tracker.swarm.")) {
+                long bytes = Long.parseLong(columns[2]);
+                System.out.printf("  %-45s %,12d %,14d %8.1f%n", columns[3], Long.parseLong(columns[1]), bytes,
+                        (double) bytes / peers);
+            }
+        }
     }
 
     private static String vmOption(String name) {
