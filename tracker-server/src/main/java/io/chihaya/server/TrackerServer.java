@@ -16,12 +16,9 @@ import io.chihaya.tracker.flush.PendingStats;
 import io.chihaya.tracker.model.Registry;
 import io.chihaya.tracker.recorder.AnnounceRecorder;
 import io.chihaya.tracker.stats.AnnounceObserver;
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
-import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.chihaya.server.http.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.Options;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,6 +29,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -70,12 +68,23 @@ public final class TrackerServer {
     private Database database;
     private Flusher flusher;
     private Reloader reloader;
-    private Undertow undertow;
-    private GracefulShutdownHandler graceful;
+    private final ExecutorService workers = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "chihaya-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final HttpServer.Settings httpSettings;
+    private HttpServer http;
     private int port;
 
     public TrackerServer(TrackerConfig config, Path workingDirectory) {
+        this(config, workingDirectory, HttpServer.Settings.defaults());
+    }
+
+    /** A tracker whose HTTP limits and timeouts are {@code httpSettings} (tests shorten them). */
+    public TrackerServer(TrackerConfig config, Path workingDirectory, HttpServer.Settings httpSettings) {
         this.config = config;
+        this.httpSettings = httpSettings;
         this.metrics = new Metrics(registry, queues::backlog);
         this.cache = CacheStore.inDirectory(workingDirectory);
         this.workingDirectory = workingDirectory;
@@ -118,7 +127,7 @@ public final class TrackerServer {
         restorePendingStats();
 
         startHttp(new TrackerHandler(registry, announces, scrapes, metrics, config.scrape(), config.proxy(),
-                config.adminToken()));
+                config.adminToken(), workers));
         connectDatabase(url);
         flusher.start();
         scheduleTimers();
@@ -129,27 +138,14 @@ public final class TrackerServer {
 
     private void startHttp(TrackerHandler handler) {
         HostPort listen = config.listenAddress();
-        graceful = new GracefulShutdownHandler(handler);
-        undertow = Undertow.builder()
-                .addHttpListener(listen.port(), listen.bindHost())
-                .setHandler(graceful)
-                .setServerOption(UndertowOptions.DECODE_URL, false)
-                .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 64L * 1024)
-                .setServerOption(UndertowOptions.MAX_HEADERS, 64)
-                .setServerOption(UndertowOptions.MAX_PARAMETERS, 1000)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, 120_000)
-                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
-                .setSocketOption(Options.READ_TIMEOUT, 60_000)
-                .setSocketOption(Options.WRITE_TIMEOUT, 60_000)
-                .setSocketOption(Options.BACKLOG, 4096)
-                .build();
-        undertow.start();
-        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        LOG.info("listening on {}:{}", listen.bindHost(), port);
+        try {
+            http = HttpServer.start(new InetSocketAddress(listen.bindHost(), listen.port()), handler, httpSettings);
+        } catch (IOException e) {
+            throw new StartupException("cannot listen on " + listen.bindHost() + ":" + listen.port() + ": "
+                    + oneLine(e));
+        }
+        port = http.port();
+        LOG.info("listening on {}:{} ({} I/O threads)", listen.bindHost(), port, httpSettings.ioThreads());
     }
 
     /** First load: fatal configuration errors stop start-up; an unreachable server is retried. */
@@ -330,17 +326,12 @@ public final class TrackerServer {
     }
 
     private void stopHttp() {
-        if (undertow == null) {
+        if (http == null) {
             return;
         }
-        graceful.shutdown();
-        try {
-            graceful.awaitShutdown(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        undertow.stop();
-        undertow = null;
+        http.stop(10_000);
+        http = null;
+        workers.shutdownNow();
     }
 
     private long peerCount() {

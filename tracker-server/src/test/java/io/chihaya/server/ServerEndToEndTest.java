@@ -74,11 +74,18 @@ class ServerEndToEndTest {
     @Order(2)
     void failuresAreBencodedNever500() {
         assertThat(get(port, announce(ALICE, HASH3, "-TR2940-aaaaaaaaaaaa", 0, 0, 0, "")).status()).isEqualTo(200);
-        // Undertow's request parser refuses a broken percent escape anywhere in the target with a bare
-        // 400 before any handler runs (no option turns that off); the core's bencoded answer to it is
-        // tested in AnnounceServiceTest. Here: no 500, and the server keeps serving.
-        ServerFixture.Reply badEscape = ServerFixture.raw(port, "/" + ALICE + "/announce?info_hash=%zz");
-        assertThat(badEscape.status()).isEqualTo(400);
+        // A broken escape in the query is the client's mistake: a bencoded failure (SPEC 3, 11).
+        for (String query : new String[]{"info_hash=%zz", "info_hash=%4", "peer_id=%", "%G0=1"}) {
+            ServerFixture.Reply badEscape = ServerFixture.raw(port, "/" + ALICE + "/announce?" + query);
+            assertThat(badEscape.status()).as(query).isEqualTo(200);
+            assertThat(badEscape.body()).as(query)
+                    .isEqualTo(failure("Malformed request - invalid percent-encoding", 3600));
+        }
+        assertThat(ServerFixture.raw(port, "/" + ALICE + "/scrape?info_hash=%%").body())
+                .isEqualTo(failure("Malformed request - invalid percent-encoding", 3600));
+        // Raw bytes that old clients put in the target unescaped reach the query parser as they are.
+        assertThat(ServerFixture.raw(port, "/" + ALICE + "/announce?info_hash=\u00ff\u0001").body())
+                .isEqualTo(failure("Malformed request - missing info_hash", 3600));
         ServerFixture.Reply huge = get(port, "/" + ALICE + "/announce?x=" + "a".repeat(10_000));
         assertThat(huge.status()).isEqualTo(200);
         assertThat(huge.body()).isEqualTo(failure("Malformed request - query string too long", 3600));

@@ -78,8 +78,25 @@ public final class AnnounceService {
      */
     public Outcome announce(User user, CharSequence query, String proxyValue, InetAddress remote, BencodeWriter out) {
         Scratch s = scratch.get();
+        return announce(s, user, s.parser.parse(query, s.request), proxyValue, remote, out);
+    }
+
+    /**
+     * Answers one announce of {@code user} whose raw query string is {@code query[from, to)} (one byte
+     * per char, still percent-encoded, as it came off the wire), writing the response into {@code out}.
+     *
+     * @param proxyValue value of the configured proxy header, null when absent
+     * @param remote     the socket's remote address
+     */
+    public Outcome announce(User user, byte[] query, int from, int to, String proxyValue, InetAddress remote,
+                            BencodeWriter out) {
+        Scratch s = scratch.get();
+        return announce(s, user, s.parser.parse(query, from, to, s.request), proxyValue, remote, out);
+    }
+
+    private Outcome announce(Scratch s, User user, QueryParser.Result parsed, String proxyValue, InetAddress remote,
+                             BencodeWriter out) {
         AnnounceRequest request = s.request;
-        QueryParser.Result parsed = s.parser.parse(query, request);
         if (parsed != QueryParser.Result.OK) {
             return fail(out, parsed.failure(), MALFORMED_INTERVAL);
         }

@@ -6,6 +6,11 @@ public final class Percent {
     }
 
     /** The value of an ASCII hex digit, or -1. */
+    static int hex(byte b) {
+        return hex((char) (b & 0xFF));
+    }
+
+    /** The value of an ASCII hex digit, or -1. */
     static int hex(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
@@ -20,31 +25,27 @@ public final class Percent {
     }
 
     /**
-     * Decodes {@code %XX} escapes into one char per byte ({@code +} stays as it is, as in a path);
-     * null when an escape is broken.
+     * Decodes the {@code %XX} escapes of {@code src[from, to)} into {@code dst} ({@code +} stays as it
+     * is, as in a path).
+     *
+     * @param dst at least {@code to - from} bytes
+     * @return the decoded length, or -1 when an escape is broken
      */
-    public static String decodePath(String raw) {
-        if (raw == null) {
-            return "";
-        }
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        StringBuilder out = new StringBuilder(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c != '%') {
-                out.append(c);
-                continue;
+    public static int decodePath(byte[] src, int from, int to, byte[] dst) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte b = src[i];
+            if (b == '%') {
+                int hi = i + 1 < to ? hex(src[i + 1]) : -1;
+                int lo = i + 2 < to ? hex(src[i + 2]) : -1;
+                if (hi < 0 || lo < 0) {
+                    return -1;
+                }
+                b = (byte) (hi << 4 | lo);
+                i += 2;
             }
-            int hi = i + 1 < raw.length() ? hex(raw.charAt(i + 1)) : -1;
-            int lo = i + 2 < raw.length() ? hex(raw.charAt(i + 2)) : -1;
-            if (hi < 0 || lo < 0) {
-                return null;
-            }
-            out.append((char) (hi << 4 | lo));
-            i += 2;
+            dst[n++] = b;
         }
-        return out.toString();
+        return n;
     }
 }

@@ -35,25 +35,49 @@ public final class QueryParser {
 
     private final byte[] key = new byte[64];
     private final byte[] value = new byte[MAX_QUERY_LENGTH];
+    /** A CharSequence query copied to bytes, so that one parser serves both entry points. */
+    private final byte[] chars = new byte[MAX_QUERY_LENGTH];
 
     /** Parses {@code query} (null or empty means no parameters) into {@code out}, which is cleared first. */
     public Result parse(CharSequence query, AnnounceRequest out) {
-        out.clear();
         if (query == null) {
+            out.clear();
             return Result.OK;
         }
         int length = query.length();
         if (length > MAX_QUERY_LENGTH) {
+            out.clear();
             return Result.TOO_LONG;
         }
-        int start = 0;
-        while (start <= length) {
-            int end = indexOf(query, '&', start, length);
+        for (int i = 0; i < length; i++) {
+            char c = query.charAt(i);
+            if (c > 0xFF) {
+                // Such a char can only stand where an escape or a byte should: the same failure as a broken escape.
+                out.clear();
+                return Result.BAD_ESCAPE;
+            }
+            chars[i] = (byte) c;
+        }
+        return parse(chars, 0, length, out);
+    }
+
+    /**
+     * Parses the raw query bytes {@code src[from, to)} (one byte per char, as they came off the wire)
+     * into {@code out}, which is cleared first. An empty range means no parameters.
+     */
+    public Result parse(byte[] src, int from, int to, AnnounceRequest out) {
+        out.clear();
+        if (to - from > MAX_QUERY_LENGTH) {
+            return Result.TOO_LONG;
+        }
+        int start = from;
+        while (start <= to) {
+            int end = indexOf(src, (byte) '&', start, to);
             if (end > start) {
-                int eq = indexOf(query, '=', start, end);
-                int keyLength = decode(query, start, eq, key);
+                int eq = indexOf(src, (byte) '=', start, end);
+                int keyLength = decode(src, start, eq, key);
                 int valueFrom = Math.min(eq + 1, end);
-                int valueLength = decode(query, valueFrom, end, value);
+                int valueLength = decode(src, valueFrom, end, value);
                 if (keyLength == BAD || valueLength == BAD) {
                     return Result.BAD_ESCAPE;
                 }
@@ -212,36 +236,31 @@ public final class QueryParser {
         return true;
     }
 
-    private static int indexOf(CharSequence s, char c, int from, int to) {
+    private static int indexOf(byte[] s, byte c, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (s.charAt(i) == c) {
+            if (s[i] == c) {
                 return i;
             }
         }
         return to;
     }
 
-    /** Percent-decodes {@code src[from, to)} into {@code dst}; BAD on a broken escape or a char above 255. */
-    private static int decode(CharSequence src, int from, int to, byte[] dst) {
+    /** Percent-decodes {@code src[from, to)} into {@code dst}; BAD on a broken escape. */
+    private static int decode(byte[] src, int from, int to, byte[] dst) {
         int n = 0;
         boolean overflow = false;
         for (int i = from; i < to; i++) {
-            char c = src.charAt(i);
-            int b;
-            if (c == '%') {
-                int hi = i + 1 < to ? Percent.hex(src.charAt(i + 1)) : -1;
-                int lo = i + 2 < to ? Percent.hex(src.charAt(i + 2)) : -1;
+            int b = src[i] & 0xFF;
+            if (b == '%') {
+                int hi = i + 1 < to ? Percent.hex(src[i + 1]) : -1;
+                int lo = i + 2 < to ? Percent.hex(src[i + 2]) : -1;
                 if (hi < 0 || lo < 0) {
                     return BAD;
                 }
                 b = hi << 4 | lo;
                 i += 2;
-            } else if (c == '+') {
+            } else if (b == '+') {
                 b = ' ';
-            } else if (c > 0xFF) {
-                return BAD;
-            } else {
-                b = c;
             }
             if (n < dst.length) {
                 dst[n] = (byte) b;

@@ -35,8 +35,17 @@ public final class ScrapeService {
     /** Answers one scrape of {@code user}, writing the response into {@code out} (reset first). */
     public Outcome scrape(User user, CharSequence query, BencodeWriter out) {
         Scratch s = scratch.get();
+        return scrape(s, user, s.parser.parse(query, s.request), out);
+    }
+
+    /** Answers one scrape whose raw query string is {@code query[from, to)} (see {@link QueryParser#parse(byte[], int, int, AnnounceRequest)}). */
+    public Outcome scrape(User user, byte[] query, int from, int to, BencodeWriter out) {
+        Scratch s = scratch.get();
+        return scrape(s, user, s.parser.parse(query, from, to, s.request), out);
+    }
+
+    private Outcome scrape(Scratch s, User user, QueryParser.Result parsed, BencodeWriter out) {
         AnnounceRequest request = s.request;
-        QueryParser.Result parsed = s.parser.parse(query, request);
         if (parsed != QueryParser.Result.OK) {
             Responses.failure(out, parsed.failure(), 3600);
             return Outcome.FAILURE;
@@ -60,12 +69,12 @@ public final class ScrapeService {
             int seeders;
             int leechers;
             long snatched;
-            synchronized (torrent) {
+            synchronized (torrent) { // one consistent reading of the three counts
                 seeders = torrent.seeders();
                 leechers = torrent.leechers();
                 snatched = torrent.snatched();
             }
-            out.key(Arrays.copyOfRange(hashes, at, at + 20)).startDict()
+            out.string(hashes, at, 20).startDict()
                     .key("complete").integer(seeders)
                     .key("downloaded").integer(snatched)
                     .key("incomplete").integer(leechers)
