@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,6 +26,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -190,10 +192,12 @@ public final class CacheStore {
      * when the file cannot be read. An unreadable file is renamed to
      * {@code <name>.corrupt-<yyyyMMddTHHmmssZ>} beside it and one warning names the problem, so the
      * tracker starts with empty swarms instead of refusing to start, and the file is kept for
-     * {@code cc inspect}. Never throws.
+     * {@code cc inspect}. Temporary files left beside it by a write that a crash interrupted (never
+     * read) are deleted, so that repeated crashes cannot fill the disk. Never throws.
      */
     public Optional<CacheContents> readOrQuarantine() {
         long started = System.nanoTime();
+        removeLeftoverTemporaryFiles();
         try {
             Optional<CacheContents> contents = read();
             if (contents.isEmpty()) {
@@ -209,6 +213,33 @@ public final class CacheStore {
             String problem = e instanceof CacheCorruptException ? e.getMessage() : file + ": " + e;
             log.warn("cache unreadable, {}; {}; starting with empty swarms", problem, quarantine());
             return Optional.empty();
+        }
+    }
+
+    /** Deletes {@code <name>.*.tmp} beside the cache: what a write killed half-way leaves behind. */
+    private void removeLeftoverTemporaryFiles() {
+        Path directory = file.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            return;
+        }
+        String prefix = file.getFileName() + ".";
+        List<String> removed = new ArrayList<>();
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory,
+                entry -> entry.getFileName().toString().startsWith(prefix)
+                        && entry.getFileName().toString().endsWith(".tmp") && Files.isRegularFile(entry))) {
+            for (Path leftover : leftovers) {
+                try {
+                    Files.delete(leftover);
+                    removed.add(leftover.getFileName().toString());
+                } catch (IOException e) {
+                    log.warn("cannot delete the leftover temporary cache file {}: {}", leftover, e.toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot look for leftover temporary cache files in {}: {}", directory, e.toString());
+        }
+        if (!removed.isEmpty()) {
+            log.warn("deleted {} temporary cache file(s) left by an interrupted write: {}", removed.size(), removed);
         }
     }
 

@@ -143,6 +143,26 @@ class CacheStoreTest {
     }
 
     @Test
+    void theStartDeletesTemporaryFilesLeftByInterruptedWritesAndNothingElse() throws IOException {
+        Registry registry = SampleSwarms.registry(9, 40, 30, 500);
+        store().write(registry);
+        Path first = dir.resolve(CacheStore.FILE_NAME + ".4711.tmp");
+        Path second = dir.resolve(CacheStore.FILE_NAME + ".99.tmp");
+        Path quarantined = dir.resolve(CacheStore.FILE_NAME + ".corrupt-20261206T120000Z");
+        Path unrelated = dir.resolve("notes.tmp");
+        for (Path file : List.of(first, second, quarantined, unrelated)) {
+            Files.write(file, new byte[]{1, 2, 3});
+        }
+
+        assertThat(store().readOrQuarantine()).isPresent();
+        assertThat(first).doesNotExist();
+        assertThat(second).doesNotExist();
+        assertThat(quarantined).exists();
+        assertThat(unrelated).exists();
+        assertThat(store().file()).exists();
+    }
+
+    @Test
     void aFailedWriteKeepsThePreviousCacheAndLeavesNoTemporaryFile() throws IOException {
         Registry registry = SampleSwarms.registry(11, 40, 30, 500);
         store().write(registry);
