@@ -138,8 +138,13 @@ public final class FaultLoad {
     /** One announce of {@code peer}; true when it was answered (and its counters are now the tracker's). */
     private boolean announce(HttpClient client, Peer peer, Random random, long[] latencies, int[] count) {
         if (!peer.pending) {
-            peer.nextUp = peer.answeredUp + random.nextInt(1 << 20);
-            peer.nextDown = peer.seeder ? peer.answeredDown : peer.answeredDown + random.nextInt(1 << 20);
+            // The first announce (event=started) reports the first counters unchanged: the tracker
+            // takes a new peer's counters as its starting point (SPEC 4.4, first deltas 0), so bytes
+            // added to it would be counted here and nowhere else.
+            if (peer.started) {
+                peer.nextUp = peer.answeredUp + random.nextInt(1 << 20);
+                peer.nextDown = peer.seeder ? peer.answeredDown : peer.answeredDown + random.nextInt(1 << 20);
+            }
             peer.pending = true;
         }
         long begin = System.nanoTime();
