@@ -101,8 +101,9 @@ public final class TrackerServer {
     }
 
     /**
-     * Starts everything: restores the cache, opens the HTTP port, connects to MariaDB (retrying in the
-     * background while it is unreachable) and starts the timers.
+     * Starts everything: restores the cache, connects to MariaDB and loads from it, opens the HTTP port
+     * (at once, on the cache alone, when MariaDB is unreachable; it is then retried in the background)
+     * and starts the timers.
      *
      * @throws StartupException when the database refuses the configuration (access denied, unknown database)
      */
@@ -126,9 +127,16 @@ public final class TrackerServer {
         reloader = new Reloader(new DatabaseLoader(database.jdbi()), registry, flusher, queues, metrics);
         restorePendingStats();
 
-        startHttp(new TrackerHandler(registry, announces, scrapes, metrics, config.scrape(), config.proxy(),
-                config.adminToken(), workers));
-        connectDatabase(url);
+        TrackerHandler handler = new TrackerHandler(registry, announces, scrapes, metrics, config.scrape(),
+                config.proxy(), config.adminToken(), workers);
+        // The port opens after the first load when MariaDB answers: the approved clients are not in
+        // the cache, so an announce taken before that load would be refused as "not approved" with
+        // a one-hour interval. Only when MariaDB is unreachable does the port open on the cache alone.
+        boolean reachable = connectDatabase(url);
+        startHttp(handler);
+        if (!reachable) {
+            timers.schedule(() -> retryConnect(url), 5, TimeUnit.SECONDS);
+        }
         flusher.start();
         scheduleTimers();
         LOG.info("started: users={} torrents={} peers={} clients={} port={} ms={}", registry.users().size(),
@@ -148,24 +156,26 @@ public final class TrackerServer {
         LOG.info("listening on {}:{} ({} I/O threads)", listen.bindHost(), port, httpSettings.ioThreads());
     }
 
-    /** First load: fatal configuration errors stop start-up; an unreachable server is retried. */
-    private void connectDatabase(DatabaseUrl url) {
+    /**
+     * First load: fatal configuration errors stop start-up; false when the server is unreachable (the
+     * caller schedules the retries).
+     */
+    private boolean connectDatabase(DatabaseUrl url) {
         try {
             database.jdbi().useHandle(handle -> handle.execute("SELECT 1"));
         } catch (RuntimeException e) {
             SQLException sql = sqlCause(e);
             if (sql != null && isFatal(sql.getErrorCode())) {
-                stopHttp();
                 savePendingStats(); // what restorePendingStats handed over, since stop() will not run
                 throw new StartupException("MariaDB at " + url.describe() + " refused the configuration: "
                         + oneLine(sql));
             }
             LOG.warn("MariaDB at {} unreachable ({}); serving from the cache, retrying every 5 s", url.describe(),
                     oneLine(e));
-            timers.schedule(() -> retryConnect(url), 5, TimeUnit.SECONDS);
-            return;
+            return false;
         }
         firstLoad();
+        return true;
     }
 
     private void retryConnect(DatabaseUrl url) {

@@ -37,9 +37,14 @@ final class ServerFixture {
 
     /** A config for the test database: no drift, fast flushes, admin token "token", proxy X-Real-IP. */
     static TrackerConfig config(TestDatabase db, int port) {
+        return config(db, port, db.host() + ":" + db.port());
+    }
+
+    /** {@link #config(TestDatabase, int)} with another database address (e.g. one where nothing answers). */
+    static TrackerConfig config(TestDatabase db, int port, String databaseAddress) {
         TrackerConfig.Intervals i = TrackerConfig.Intervals.defaults();
         return new TrackerConfig(
-                new TrackerConfig.Database(db.user(), db.password(), db.name(), "tcp", db.host() + ":" + db.port(), 1, 5),
+                new TrackerConfig.Database(db.user(), db.password(), db.name(), "tcp", databaseAddress, 1, 5),
                 TrackerConfig.Channels.defaults(),
                 new TrackerConfig.Intervals(i.announce(), i.minAnnounce(), i.peerInactivity(), 0, i.scrape(),
                         i.databaseReload(), i.databaseSerialize(), i.purgeInactivePeers(), 1),

@@ -1,0 +1,93 @@
+package io.chihaya.server;
+
+import io.chihaya.testsupport.MariaDbTest;
+import io.chihaya.testsupport.TestDatabase;
+import io.chihaya.tracker.config.TrackerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.chihaya.server.ServerFixture.ALICE;
+import static io.chihaya.server.ServerFixture.BOB;
+import static io.chihaya.server.ServerFixture.HASH3;
+import static io.chihaya.server.ServerFixture.announce;
+import static io.chihaya.server.ServerFixture.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * When the port opens at start-up: after the first load when MariaDB answers (the approved clients
+ * are not in the cache, so an earlier announce would be refused as "not approved" for an hour), and
+ * at once, on the cache alone, when MariaDB is unreachable.
+ */
+@MariaDbTest
+class StartOrderTest {
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (ConnectException e) {
+            return false;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void thePortOpensOnlyAfterTheFirstLoad(TestDatabase db, @TempDir Path directory) throws Exception {
+        int port = ServerFixture.freePort();
+        TrackerServer server = new TrackerServer(ServerFixture.config(db, port), directory);
+        try (Connection lock = db.dataSource().getConnection(); Statement statement = lock.createStatement()) {
+            // Holds the first load at approved_clients for as long as this lock is held.
+            statement.execute("LOCK TABLES approved_clients WRITE");
+            CompletableFuture<Void> starting = CompletableFuture.runAsync(server::start);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            while (System.nanoTime() < until) {
+                assertThat(accepts(port)).as("port open while the first load waits").isFalse();
+                assertThat(starting).isNotDone();
+                Thread.sleep(50);
+            }
+            statement.execute("UNLOCK TABLES");
+            starting.get(30, TimeUnit.SECONDS);
+        }
+        try {
+            ServerFixture.Reply reply = get(port, announce(ALICE, HASH3, "-TR2940-aaaaaaaaaaaa", 0, 0, 100,
+                    "&event=started"));
+            assertThat(reply.body()).startsWith("d8:complete").doesNotContain("failure reason");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseLeavesTheCacheServed(TestDatabase db, @TempDir Path directory) {
+        int port = ServerFixture.freePort();
+        TrackerServer first = new TrackerServer(ServerFixture.config(db, port), directory);
+        first.start();
+        try {
+            assertThat(get(port, announce(BOB, HASH3, "-TR2940-bbbbbbbbbbbb", 0, 0, 0, "&event=started")).body())
+                    .doesNotContain("failure reason");
+        } finally {
+            first.stop(); // writes the cache
+        }
+
+        TrackerConfig unreachable = ServerFixture.config(db, port, "127.0.0.1:" + ServerFixture.freePort());
+        TrackerServer second = new TrackerServer(unreachable, directory);
+        second.start();
+        try {
+            // Scrape needs no approved client: the seeder is there, from the cache.
+            ServerFixture.Reply scrape = get(port, "/" + ALICE + "/scrape?info_hash=" + HASH3);
+            assertThat(scrape.body()).contains("8:completei1e");
+        } finally {
+            second.stop();
+        }
+    }
+}
