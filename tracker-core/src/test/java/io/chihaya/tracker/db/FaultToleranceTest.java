@@ -76,6 +76,60 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aRealDeadlockForcedFromAnotherConnectionIsRetriedAndNothingIsLost() throws Exception {
+        FlushQueues queues = new FlushQueues();
+        // A lock wait timeout (1205) would take 30 s here, so a retry within the wait below can only
+        // follow a deadlock (1213) in which InnoDB chose the flush as the victim.
+        try (Database database = Sql.connect(db, "sessionVariables=innodb_lock_wait_timeout=30");
+             Connection blocker = db.dataSource().getConnection();
+             Connection observer = db.dataSource().getConnection()) {
+            try (Statement statement = observer.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS deadlock_ballast (id INT PRIMARY KEY)");
+                statement.execute("DELETE FROM deadlock_ballast");
+            }
+            blocker.setAutoCommit(false);
+            try (Statement statement = blocker.createStatement()) {
+                // Weight: InnoDB rolls back the transaction that changed fewer rows, which must be the flush.
+                StringBuilder ballast = new StringBuilder("INSERT INTO deadlock_ballast VALUES (1)");
+                for (int i = 2; i <= 200; i++) {
+                    ballast.append(",(").append(i).append(')');
+                }
+                statement.execute(ballast.toString());
+                statement.executeQuery("SELECT * FROM users_main WHERE ID = 2 FOR UPDATE").close();
+            }
+            for (int user = 1; user <= 3; user++) {
+                queues.user(user, 10, 20, 30, 40);
+            }
+            Flusher flusher = new Flusher(queues, database.jdbi(), TrackerConfig.Channels.defaults(),
+                    new Flusher.Settings(100, 10, 0.2, false, false), metrics);
+            flusher.start();
+            // The flush now holds user 1 and waits for user 2.
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Sql.rows(db, "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")
+                    .equals(java.util.List.of("1")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(Sql.rows(db, "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"))
+                    .as("the flush waits for the blocker's row").containsExactly("1");
+            try (Statement statement = blocker.createStatement()) {
+                // Closes the cycle: the blocker asks for the row the flush holds.
+                statement.executeQuery("SELECT * FROM users_main WHERE ID IN (1, 3) FOR UPDATE").close();
+            }
+            deadline = System.currentTimeMillis() + 10_000;
+            while (deadlocks.get() < 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(deadlocks.get()).as("deadlocks counted").isGreaterThanOrEqualTo(1);
+            blocker.commit();
+            assertThat(flusher.stop(30_000)).isTrue();
+        }
+        assertThat(aborted.get()).isZero();
+        assertThat(sqlErrors.get()).isZero();
+        assertThat(Sql.rows(db, "SELECT ID, Uploaded, Downloaded, rawup, rawdl FROM users_main WHERE ID <= 3 ORDER BY ID"))
+                .containsExactly("1|10|20|30|40", "2|2561|25|2581|45", "3|22|20|42|40");
+    }
+
+    @Test
     void batchStillLockedAfterEveryRetryIsKeptAndWrittenLater() throws Exception {
         FlushQueues queues = new FlushQueues();
         try (Database database = Sql.connect(db, "sessionVariables=innodb_lock_wait_timeout=1");

@@ -118,6 +118,41 @@ class SyncEndToEndTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void noAnnounceWaitsForAReloadHeldUpInTheDatabase() throws Exception {
+        flusher.start();
+        long up = 0;
+        for (String table : java.util.List.of("users_main", "torrents", "approved_clients")) {
+            try (java.sql.Connection lock = db.dataSource().getConnection();
+                 java.sql.Statement statement = lock.createStatement()) {
+                statement.execute("LOCK TABLES " + table + " WRITE");
+                java.util.concurrent.CompletableFuture<Reloader.Summary> reload =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> reloader.reload(true));
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (Sql.rows(db, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for table%'")
+                        .equals(java.util.List.of("0")) && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(reload).as("the reload waits for " + table).isNotDone();
+                // Announces go on, and see their own effect, while the reload is stuck.
+                for (int i = 0; i < 200; i++) {
+                    up += 10;
+                    clock.incrementAndGet();
+                    assertThat(announce(ALICE, HASH3, "a", up, 0, 1000, i == 0 && up == 10 ? "&event=started" : ""))
+                            .startsWith("d8:completei0e10:downloadedi0e10:incompletei1e");
+                }
+                assertThat(reload).as("still held by the lock on " + table).isNotDone();
+                statement.execute("UNLOCK TABLES");
+                assertThat(reload.get(30, TimeUnit.SECONDS).failures()).isZero();
+            }
+        }
+        assertThat(flusher.stop(20_000)).isTrue();
+        // Torrent 3's user multiplier for Alice is 1 and group 2 anime doubles upload: 2 x the raw bytes.
+        assertThat(Sql.rows(db, "SELECT Uploaded, rawup FROM users_main WHERE ID = 1"))
+                .containsExactly((2 * (up - 10)) + "|" + (up - 10));
+    }
+
+    @Test
     void reloadKeepsPeersDropsDeletedTorrentsAndCountsPendingSnatches() throws Exception {
         announce(BOB, HASH3, "b", 0, 0, 5, "");
         announce(BOB, HASH3, "b", 0, 0, 0, "&event=completed");
