@@ -64,6 +64,7 @@ final class DumpCommand implements Callable<Integer> {
     static CacheContents read(CacheStore store, Progress progress) throws IOException, UserError {
         List<User> users = new ArrayList<>();
         List<TorrentSnapshot> torrents = new ArrayList<>();
+        java.util.Map<Integer, String> clients = new java.util.TreeMap<>();
         Optional<CacheHeader> header = store.read(new CacheVisitor() {
             @Override
             public void user(User user) {
@@ -74,10 +75,15 @@ final class DumpCommand implements Callable<Integer> {
             public void torrent(TorrentSnapshot torrent) {
                 torrents.add(torrent);
             }
+
+            @Override
+            public void approvedClient(int id, String peerIdPrefix) {
+                clients.put(id, peerIdPrefix);
+            }
         }, progress.phase("reading"));
         if (header.isEmpty()) {
             throw new UserError("no cache at " + store.file());
         }
-        return new CacheContents(header.get().version(), header.get().writtenAt(), users, torrents);
+        return new CacheContents(header.get().version(), header.get().writtenAt(), users, torrents, clients);
     }
 }

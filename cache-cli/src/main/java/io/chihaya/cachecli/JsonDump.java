@@ -92,7 +92,18 @@ final class JsonDump {
                 reported = done;
             }
         }
-        out.raw(torrents.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+        out.raw(torrents.isEmpty() ? "]" : "\n  ]");
+        if (!contents.clients().isEmpty()) {   // left out when there are none, as older caches have
+            out.raw(",\n  \"approved_clients\": [");
+            boolean first = true;
+            for (java.util.Map.Entry<Integer, String> client : new java.util.TreeMap<>(contents.clients()).entrySet()) {
+                out.raw(first ? "\n    " : ",\n    ").raw("{\"id\": ").number(client.getKey())
+                        .raw(", \"prefix\": ").string(client.getValue()).raw("}");
+                first = false;
+            }
+            out.raw("\n  ]");
+        }
+        out.raw("\n}\n");
         out.flush();
         progress.update(total, total);
     }

@@ -31,7 +31,9 @@ import java.util.function.LongConsumer;
  * cache file can hold, so whatever loads also writes. One instance per input; not thread-safe.
  */
 final class JsonLoad {
-    private static final String[] ROOT_FIELDS = {"version", "written_at", "users", "torrents"};
+    private static final String[] ROOT_FIELDS = {"version", "written_at", "users", "torrents", "approved_clients"};
+    private static final String[] CLIENT_FIELDS = {"id", "prefix"};
+    private static final int MAX_PREFIX_LENGTH = 255;
     private static final String[] USER_FIELDS = {"id", "passkey", "down_multiplier", "up_multiplier",
             "disable_download", "tracker_hide"};
     private static final String[] TORRENT_FIELDS = {"id", "info_hash", "status", "snatched", "last_action",
@@ -79,6 +81,7 @@ final class JsonLoad {
             Instant writtenAt = now;
             List<User> users = null;
             List<TorrentSnapshot> torrents = null;
+            Map<Integer, String> clients = Map.of();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = take(fields);
                 parser.nextToken();
@@ -93,16 +96,17 @@ final class JsonLoad {
                     case "written_at" -> writtenAt = instant();
                     case "users" -> users = users();
                     case "torrents" -> torrents = torrents();
+                    case "approved_clients" -> clients = clients();
                     default -> throw new IllegalStateException(name);
                 }
                 field = null;
             }
-            require(fields, "version", "written_at");
+            require(fields, "version", "written_at", "approved_clients");
             if (parser.nextToken() != null) {
                 throw invalid("expected the end of the input after the object, got " + describeToken());
             }
             entriesRead.accept(entries);
-            return new LoadedCache(writtenAt, users, torrents);
+            return new LoadedCache(writtenAt, users, torrents, clients);
         } catch (JsonProcessingException e) {
             JsonLocation location = e.getLocation();
             String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
@@ -143,6 +147,43 @@ final class JsonLoad {
         section = "";
         entry = -1;
         return users;
+    }
+
+    private Map<Integer, String> clients() throws IOException, InvalidInputException {
+        expectArray();
+        section = "approved_clients";
+        field = null;
+        Map<Integer, String> clients = new java.util.TreeMap<>();
+        Map<Integer, Integer> ids = new HashMap<>();
+        int index = 0;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            entry = index;
+            expectObject();
+            Fields fields = new Fields(CLIENT_FIELDS);
+            int id = 0;
+            String prefix = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = take(fields);
+                parser.nextToken();
+                switch (name) {
+                    case "id" -> id = int32();
+                    case "prefix" -> prefix = latin1(string("a string"), 0, MAX_PREFIX_LENGTH);
+                    default -> throw new IllegalStateException(name);
+                }
+                field = null;
+            }
+            require(fields);
+            Integer earlier = ids.putIfAbsent(id, index);
+            if (earlier != null) {
+                field = "id";
+                throw invalid(id + " is also approved_clients[" + earlier + "]");
+            }
+            clients.put(id, prefix);
+            index++;
+        }
+        section = "";
+        entry = -1;
+        return clients;
     }
 
     private User user() throws IOException, InvalidInputException {
@@ -410,9 +451,13 @@ final class JsonLoad {
     }
 
     private String passkey() throws IOException, InvalidInputException {
-        String text = string("a string");
-        if (text.isEmpty() || text.length() > MAX_PASSKEY_LENGTH) {
-            throw invalid("expected 1 to " + MAX_PASSKEY_LENGTH + " characters, got " + text.length());
+        return latin1(string("a string"), 1, MAX_PASSKEY_LENGTH);
+    }
+
+    /** {@code text} if it has {@code min} to {@code max} characters, all ISO-8859-1. */
+    private String latin1(String text, int min, int max) throws InvalidInputException {
+        if (text.length() < min || text.length() > max) {
+            throw invalid("expected " + min + " to " + max + " characters, got " + text.length());
         }
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) > 0xFF) {

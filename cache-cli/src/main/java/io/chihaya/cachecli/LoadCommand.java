@@ -51,7 +51,7 @@ final class LoadCommand implements Callable<Integer> {
             } catch (InvalidInputException e) {
                 throw new UserError(source + ": " + e.getMessage() + " (nothing was written)");
             }
-            summary = store.write(cache.writtenAt(), cache.users(), cache.torrents(), progress.phase("writing"));
+            summary = store.write(cache.writtenAt(), cache.users(), cache.torrents(), cache.clients(), progress.phase("writing"));
         } finally {
             progress.clear();
         }

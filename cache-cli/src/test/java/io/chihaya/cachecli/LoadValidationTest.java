@@ -33,6 +33,10 @@ class LoadValidationTest {
                   {"user_id": 6, "peer_id": "2d5452323934302d626262626262626262626262", "ip": "192.0.2.1", "port": 51413, "seeding": false, "uploaded": 10, "downloaded": 5, "left": 100, "start_time": 1700000000, "last_announce": 1700000100, "client_id": 3}
                 ]},
                 {"id": 71, "info_hash": "0202020202020202020202020202020202020202", "status": 1, "snatched": 0, "last_action": 0, "group_id": 0, "type": "anime", "down_multiplier": 1.0, "up_multiplier": 1.0, "peers": []}
+              ],
+              "approved_clients": [
+                {"id": 3, "prefix": "-TR2940-"},
+                {"id": 4, "prefix": "-qB"}
               ]
             }
             """;
@@ -58,7 +62,7 @@ class LoadValidationTest {
                 arguments("negative snatched", "\"snatched\": 3", "\"snatched\": -3",
                         "torrents[0].snatched: expected a non-negative integer, got -3"),
                 arguments("unknown root field", "\"version\": 1,", "\"version\": 1, \"extra\": true,",
-                        "extra: unknown field (expected version, written_at, users, torrents)"),
+                        "extra: unknown field (expected version, written_at, users, torrents, approved_clients)"),
                 arguments("unknown user field", "\"tracker_hide\": true}", "\"tracker_hide\": true, \"admin\": true}",
                         "users[0].admin: unknown field (expected id, passkey, down_multiplier, up_multiplier, disable_download, tracker_hide)"),
                 arguments("unknown peer field", "\"client_id\": 3}\n    ]", "\"client_id\": 3, \"key\": \"x\"}\n    ]",
@@ -73,7 +77,7 @@ class LoadValidationTest {
                         "users[1].passkey: the same passkey as users[0]"),
                 arguments("field twice", "{\"id\": 6,", "{\"id\": 6, \"id\": 6,", "users[1].id: appears twice"),
                 arguments("missing field", ", \"tracker_hide\": false}", "}", "users[1]: missing field \"tracker_hide\""),
-                arguments("missing torrents", ",\n  \"torrents\": [", ",\n  \"more\": [", "more: unknown field (expected version, written_at, users, torrents)"),
+                arguments("missing torrents", ",\n  \"torrents\": [", ",\n  \"more\": [", "more: unknown field (expected version, written_at, users, torrents, approved_clients)"),
                 arguments("port out of range", "\"port\": 51413", "\"port\": 65536",
                         "torrents[0].peers[1].port: expected a port from 0 to 65535, got 65536"),
                 arguments("bad address", "\"192.0.2.1\"", "\"192.0.2\"",
@@ -94,12 +98,19 @@ class LoadValidationTest {
                 arguments("empty passkey", "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"", "\"\"", "users[1].passkey: expected 1 to 255 characters, got 0"),
                 arguments("non-Latin-1 passkey", "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"", "\"bb\\u20ac\"",
                         "users[1].passkey: character 3 is not ISO-8859-1 (U+20AC)"),
+                arguments("duplicate client id", "{\"id\": 4, \"prefix\"", "{\"id\": 3, \"prefix\"",
+                        "approved_clients[1].id: 3 is also approved_clients[0]"),
+                arguments("client prefix too long", "\"-qB\"", "\"" + "x".repeat(256) + "\"",
+                        "approved_clients[1].prefix: expected 0 to 255 characters, got 256"),
+                arguments("non-Latin-1 client prefix", "\"-qB\"", "\"-q\\u20ac\"",
+                        "approved_clients[1].prefix: character 3 is not ISO-8859-1 (U+20AC)"),
+                arguments("client without prefix", ", \"prefix\": \"-qB\"}", "}", "approved_clients[1]: missing field \"prefix\""),
                 arguments("newer layout", "\"version\": 1", "\"version\": 2", "version: expected 1 (the only layout this cc reads), got 2"),
                 arguments("bad time", "\"2024-03-01T12:00:00Z\"", "\"yesterday\"",
                         "written_at: expected a time like 2024-01-31T12:00:00Z, got \"yesterday\""),
                 arguments("peers not an array", "\"peers\": []", "\"peers\": {}", "torrents[1].peers: expected an array, got an object"),
                 arguments("truncated JSON", "\n}\n", "\n",
-                        "malformed JSON at line 15, column 1: Unexpected end-of-input: expected close marker for Object"),
+                        "malformed JSON at line 19, column 1: Unexpected end-of-input: expected close marker for Object"),
                 arguments("trailing content", "\n}\n", "\n}\n{}", "expected the end of the input after the object, got an object"));
     }
 

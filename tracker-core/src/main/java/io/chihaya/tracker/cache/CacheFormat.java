@@ -14,7 +14,8 @@ package io.chihaya.tracker.cache;
  *  28  peers      i64 (at least 0)
  *  36  CRC32C     u32  of bytes 0-35
  * sections, each
- *      tag        4 ASCII letters: USRS (users), TRNT (torrents with their peers)
+ *      tag        4 ASCII letters: USRS (users), TRNT (torrents with their peers), clnt (approved
+ *                 clients; optional, after the torrents)
  *      length     u32  bytes of body that follow (at most 2^30)
  *      body       whole records, never one split across sections
  * trailer (8 bytes)
@@ -30,7 +31,14 @@ package io.chihaya.tracker.cache;
  * peer record (67 bytes)
  *      user id i32, peer id 20, ip i32, port u16, uploaded u64, downloaded u64, left u64,
  *      start time u32, last announce u32, client id i32, flags u8 (bit 0 seeding)
+ * approved client record (5 + prefix bytes)
+ *      id i32, peer_id prefix length u8 (0-255), prefix (ISO-8859-1); ids distinct
  * </pre>
+ *
+ * <p>The approved clients are kept so that a tracker started while MariaDB is unreachable can
+ * serve from the cache at all: without them every announce would be refused as "not approved".
+ * The section is optional (lower-case tag), so version 1 readers that predate it skip it; a file
+ * without it restores no clients.
  *
  * <p>All user sections come before all torrent sections. A reader skips a section whose tag starts with
  * a lower-case letter and that it does not know (an optional addition, such as pending stat changes,
@@ -52,6 +60,9 @@ final class CacheFormat {
     static final int TAG_USERS = tag("USRS");
     static final int TAG_TORRENTS = tag("TRNT");
     static final int TAG_END = tag("CEND");
+    static final int TAG_CLIENTS = tag("clnt");
+    static final int CLIENT_FIXED_SIZE = 4 + 1;
+    static final int MAX_PREFIX_LENGTH = 255;
 
     static final int USER_FIXED_SIZE = 4 + 1 + 8 + 8 + 1;
     static final int MIN_USER_SIZE = USER_FIXED_SIZE + 1;

@@ -26,6 +26,8 @@ import static io.chihaya.tracker.cache.CacheFormat.MIN_USER_SIZE;
 import static io.chihaya.tracker.cache.CacheFormat.PEER_SEEDING;
 import static io.chihaya.tracker.cache.CacheFormat.PEER_SIZE;
 import static io.chihaya.tracker.cache.CacheFormat.SECTION_HEADER_SIZE;
+import static io.chihaya.tracker.cache.CacheFormat.CLIENT_FIXED_SIZE;
+import static io.chihaya.tracker.cache.CacheFormat.TAG_CLIENTS;
 import static io.chihaya.tracker.cache.CacheFormat.TAG_END;
 import static io.chihaya.tracker.cache.CacheFormat.TAG_TORRENTS;
 import static io.chihaya.tracker.cache.CacheFormat.TAG_USERS;
@@ -63,6 +65,8 @@ final class CacheReader {
     private long peers;
     private boolean torrentsStarted;
     private final Map<Integer, Integer> userIds = new HashMap<>();
+    private final java.util.Set<Integer> clientIds = new java.util.HashSet<>();
+    private boolean clientsStarted;
     private final Map<String, Integer> passkeys = new HashMap<>();
     private final Map<Integer, Integer> torrentIds = new HashMap<>();
     private final Map<ByteBuffer, Integer> infoHashes = new HashMap<>();
@@ -150,8 +154,15 @@ final class CacheReader {
                 }
                 readUsers(visitor, loadBody(bodyStart, length), bodyStart);
             } else if (tag == TAG_TORRENTS) {
+                if (clientsStarted) {
+                    throw corrupt(at, "a torrents section after the approved clients");
+                }
                 torrentsStarted = true;
                 readTorrents(visitor, loadBody(bodyStart, length), bodyStart);
+            } else if (tag == TAG_CLIENTS) {
+                torrentsStarted = true;
+                clientsStarted = true;
+                readClients(visitor, loadBody(bodyStart, length), bodyStart);
             } else if (!CacheFormat.isOptional(tag)) {
                 throw corrupt(at, "unknown section " + CacheFormat.tagName(tag) + " (written by a newer version?)");
             }
@@ -196,6 +207,24 @@ final class CacheReader {
         body.clear().limit(length);
         readFully(body, bodyStart);
         return body.flip();
+    }
+
+    private void readClients(CacheVisitor visitor, ByteBuffer in, long base) throws CacheCorruptException {
+        while (in.hasRemaining()) {
+            long at = base + in.position();
+            String name = "approved client #" + clientIds.size();
+            need(in, CLIENT_FIXED_SIZE, at, name);
+            int id = in.getInt();
+            name += " (id " + id + ")";
+            int length = in.get() & 0xFF;
+            need(in, length, at, name);
+            byte[] prefix = new byte[length];
+            in.get(prefix);
+            if (!clientIds.add(id)) {
+                throw corrupt(at, name + ": the same id as an earlier approved client");
+            }
+            visitor.approvedClient(id, new String(prefix, StandardCharsets.ISO_8859_1));
+        }
     }
 
     private void readUsers(CacheVisitor visitor, ByteBuffer in, long base) throws CacheCorruptException {

@@ -27,6 +27,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -94,6 +95,7 @@ public final class CacheStore {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+            writer.clients(registry.approvedClients().prefixesById());
         });
     }
 
@@ -106,6 +108,19 @@ public final class CacheStore {
      */
     public CacheWriteSummary write(Instant writtenAt, Collection<User> users, Collection<TorrentSnapshot> torrents,
                                    CacheProgress progress) throws IOException {
+        return write(writtenAt, users, torrents, Map.of(), progress);
+    }
+
+    /**
+     * Writes the given users, torrents and approved clients ({@code id → peer_id prefix}), as
+     * {@code cc load} does, recording {@code writtenAt}.
+     *
+     * @param progress told of entries written (users, torrents and peers)
+     * @throws IllegalArgumentException an entry holds a value the cache cannot (see {@link CacheFormat})
+     * @throws IOException              the write failed; the previous cache is untouched
+     */
+    public CacheWriteSummary write(Instant writtenAt, Collection<User> users, Collection<TorrentSnapshot> torrents,
+                                   Map<Integer, String> clients, CacheProgress progress) throws IOException {
         long total = entries(users, torrents);
         return write(writtenAt.truncatedTo(ChronoUnit.MILLIS), progress, total, writer -> {
             long reported = 0;
@@ -117,6 +132,7 @@ public final class CacheStore {
                 writer.torrent(torrent);
                 reported = report(writer, progress, total, reported);
             }
+            writer.clients(new java.util.TreeMap<>(clients));
         });
     }
 
@@ -130,6 +146,7 @@ public final class CacheStore {
     public Optional<CacheContents> read() throws IOException {
         ArrayList<User> users = new ArrayList<>();
         ArrayList<TorrentSnapshot> torrents = new ArrayList<>();
+        Map<Integer, String> clients = new java.util.TreeMap<>();
         Optional<CacheHeader> header = read(new CacheVisitor() {
             @Override
             public void header(CacheHeader header) {
@@ -146,8 +163,13 @@ public final class CacheStore {
             public void torrent(TorrentSnapshot torrent) {
                 torrents.add(torrent);
             }
+
+            @Override
+            public void approvedClient(int id, String peerIdPrefix) {
+                clients.put(id, peerIdPrefix);
+            }
         }, CacheProgress.NONE);
-        return header.map(h -> new CacheContents(h.version(), h.writtenAt(), users, torrents));
+        return header.map(h -> new CacheContents(h.version(), h.writtenAt(), users, torrents, clients));
     }
 
     /**

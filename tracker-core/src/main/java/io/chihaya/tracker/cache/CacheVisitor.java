@@ -6,7 +6,7 @@ import io.chihaya.tracker.swarm.TorrentSnapshot;
 /**
  * Receives a cache file's contents one entry at a time, so that a large file can be summarised or
  * converted without holding it all. Calls come in file order: {@link #header}, every user, every
- * torrent. An entry is delivered only after it has been checked; the whole file's checksum is verified
+ * torrent, every approved client. An entry is delivered only after it has been checked; the whole file's checksum is verified
  * before the first call.
  */
 public interface CacheVisitor {
@@ -20,5 +20,9 @@ public interface CacheVisitor {
 
     /** One torrent with its peers (seeders and leechers, in no particular order). */
     default void torrent(TorrentSnapshot torrent) {
+    }
+
+    /** One approved client ({@code approved_clients.id} and its peer_id prefix), after every torrent. */
+    default void approvedClient(int id, String peerIdPrefix) {
     }
 }

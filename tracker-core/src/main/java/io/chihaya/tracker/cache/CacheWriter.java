@@ -8,15 +8,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
+import static io.chihaya.tracker.cache.CacheFormat.CLIENT_FIXED_SIZE;
 import static io.chihaya.tracker.cache.CacheFormat.HEADER_CRC_OFFSET;
 import static io.chihaya.tracker.cache.CacheFormat.HEADER_SIZE;
 import static io.chihaya.tracker.cache.CacheFormat.MAGIC;
 import static io.chihaya.tracker.cache.CacheFormat.MAX_PASSKEY_LENGTH;
+import static io.chihaya.tracker.cache.CacheFormat.MAX_PREFIX_LENGTH;
 import static io.chihaya.tracker.cache.CacheFormat.MAX_SECTION_LENGTH;
 import static io.chihaya.tracker.cache.CacheFormat.PEER_SEEDING;
 import static io.chihaya.tracker.cache.CacheFormat.SECTION_HEADER_SIZE;
+import static io.chihaya.tracker.cache.CacheFormat.TAG_CLIENTS;
 import static io.chihaya.tracker.cache.CacheFormat.TAG_END;
 import static io.chihaya.tracker.cache.CacheFormat.TAG_TORRENTS;
 import static io.chihaya.tracker.cache.CacheFormat.TAG_USERS;
@@ -118,6 +122,29 @@ final class CacheWriter {
         }
         torrents++;
         peers += count;
+    }
+
+    /** The approved clients ({@code id → peer_id prefix}), after every torrent. */
+    void clients(Map<Integer, String> prefixesById) throws IOException {
+        torrentsStarted = true;
+        for (Map.Entry<Integer, String> client : prefixesById.entrySet()) {
+            String prefix = client.getValue();
+            if (prefix == null || prefix.length() > MAX_PREFIX_LENGTH) {
+                throw new IllegalArgumentException("approved client " + client.getKey() + ": peer_id prefix must be 0-"
+                        + MAX_PREFIX_LENGTH + " characters, is " + (prefix == null ? "missing" : prefix.length()));
+            }
+            reserve(TAG_CLIENTS, CLIENT_FIXED_SIZE + prefix.length());
+            buffer.putInt(client.getKey());
+            buffer.put((byte) prefix.length());
+            for (int i = 0; i < prefix.length(); i++) {
+                char c = prefix.charAt(i);
+                if (c > 0xFF) {
+                    throw new IllegalArgumentException("approved client " + client.getKey() + ": peer_id prefix character "
+                            + (i + 1) + " is not ISO-8859-1");
+                }
+                buffer.put((byte) c);
+            }
+        }
     }
 
     private void putPeer(String torrentName, PeerSnapshot peer) {

@@ -1,6 +1,7 @@
 package io.chihaya.tracker.model;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,16 +14,19 @@ import java.util.TreeMap;
  * the longest wins. An empty prefix approves every client. Immutable and safe for concurrent readers.
  */
 public final class ApprovedClients {
-    private static final ApprovedClients NONE = new ApprovedClients(new int[0], new ByteKeyTableArray(0), 0);
+    private static final ApprovedClients NONE = new ApprovedClients(new int[0], new ByteKeyTableArray(0), 0, Map.of());
 
     private final int[] lengthsLongestFirst;
     private final ByteKeyTableArray tables;
     private final int count;
+    private final Map<Integer, String> prefixesById;
 
-    private ApprovedClients(int[] lengthsLongestFirst, ByteKeyTableArray tables, int count) {
+    private ApprovedClients(int[] lengthsLongestFirst, ByteKeyTableArray tables, int count,
+                            Map<Integer, String> prefixesById) {
         this.lengthsLongestFirst = lengthsLongestFirst;
         this.tables = tables;
         this.count = count;
+        this.prefixesById = prefixesById;
     }
 
     /** No client approved. */
@@ -36,11 +40,13 @@ public final class ApprovedClients {
      */
     public static ApprovedClients of(Map<Integer, String> prefixesById) {
         TreeMap<Integer, ByteKeyTable.Builder<Integer>> byLength = new TreeMap<>();
+        TreeMap<Integer, String> kept = new TreeMap<>();
         int count = 0;
         for (Map.Entry<Integer, String> entry : new TreeMap<>(prefixesById).descendingMap().entrySet()) {
             if (entry.getValue() == null) {
                 continue;
             }
+            kept.put(entry.getKey(), entry.getValue());
             byte[] prefix = entry.getValue().getBytes(StandardCharsets.ISO_8859_1);
             byLength.computeIfAbsent(prefix.length, length -> new ByteKeyTable.Builder<>(8)).put(prefix, entry.getKey());
             count++;
@@ -53,7 +59,12 @@ public final class ApprovedClients {
             tables.set(i, entry.getValue().build());
             i++;
         }
-        return new ApprovedClients(lengths, tables, count);
+        return new ApprovedClients(lengths, tables, count, Collections.unmodifiableMap(kept));
+    }
+
+    /** What this was built from: {@code id → peer_id prefix}, by id (for the cache file). */
+    public Map<Integer, String> prefixesById() {
+        return prefixesById;
     }
 
     /** The client id whose prefix starts {@code peerId[0, length)}, or 0 when none is approved. */

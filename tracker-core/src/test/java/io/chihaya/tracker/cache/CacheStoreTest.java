@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,6 +76,10 @@ class CacheStoreTest {
         assertThat(SampleSwarms.users(restored)).isEqualTo(SampleSwarms.users(registry));
         assertThat(SampleSwarms.describeTorrents(restored)).as("seed %d", seed).isEqualTo(expectedTorrents);
         assertThat(restored.user(String.format("pk%030d", 3))).isEqualTo(registry.user(String.format("pk%030d", 3)));
+        assertThat(contents.clients()).isEqualTo(registry.approvedClients().prefixesById()).hasSize(4);
+        assertThat(restored.approvedClients().prefixesById()).isEqualTo(registry.approvedClients().prefixesById());
+        assertThat(restored.approvedClients().match("-qB4650-abcdefghijkl".getBytes(StandardCharsets.ISO_8859_1), 20))
+                .isEqualTo(2);
     }
 
     @Test
@@ -107,6 +112,27 @@ class CacheStoreTest {
         torrent.updateFromDatabase(0, torrent.snatched(), 1, 1, 0, TorrentType.ANIME);
         new SwarmAnnouncer().announce(torrent, in, new Random(1), new AnnounceOutcome(0));
         assertThat(torrent.seeders() + torrent.leechers()).isEqualTo(before);
+    }
+
+    @Test
+    void aCacheWithoutApprovedClientsRestoresNone() throws IOException {
+        Registry registry = SampleSwarms.registry(4, 10, 10, 50);
+        store().write(Instant.parse("2026-12-06T00:00:00Z"), SampleSwarms.users(registry), List.of(), CacheProgress.NONE);
+        CacheContents contents = store().read().orElseThrow();
+        assertThat(contents.clients()).isEmpty();
+        Registry restored = new Registry();
+        restored.setApprovedClients(io.chihaya.tracker.model.ApprovedClients.of(java.util.Map.of(7, "-XX")));
+        contents.installInto(restored);
+        assertThat(restored.approvedClients().prefixesById()).as("left as they were").containsOnlyKeys(7);
+    }
+
+    @Test
+    void approvedClientsThatTheCacheCannotHoldFailTheWrite() throws IOException {
+        assertThatThrownBy(() -> store().write(Instant.now(), List.of(), List.of(), java.util.Map.of(3, "x".repeat(256)),
+                CacheProgress.NONE)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("approved client 3");
+        assertThatThrownBy(() -> store().write(Instant.now(), List.of(), List.of(), java.util.Map.of(3, "\u20ac"),
+                CacheProgress.NONE)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ISO-8859-1");
+        assertThat(store().file()).doesNotExist();
     }
 
     @Test

@@ -37,6 +37,8 @@ final class SampleSwarms {
                     random.nextInt(4) == 0, random.nextInt(5) == 0));
         }
         registry.loadUsers(users);
+        registry.setApprovedClients(io.chihaya.tracker.model.ApprovedClients.of(
+                java.util.Map.of(1, "-TR", 2, "-qB4", 4, "-DE\u00e9", 9, "")));
         List<TorrentRow> rows = new ArrayList<>();
         for (int i = 1; i <= torrentCount; i++) {
             byte[] infoHash = new byte[20];
