@@ -61,6 +61,8 @@ public final class TrackerServer {
         return thread;
     });
     private final AtomicBoolean databaseReady = new AtomicBoolean();
+    /** Whether MariaDB answered at least once since start (a stop then waits longer for it). */
+    private final AtomicBoolean databaseReached = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** The flusher's pending changes are in a file: never a second copy of them. */
     private boolean pendingSaved;
@@ -174,6 +176,7 @@ public final class TrackerServer {
                     oneLine(e));
             return false;
         }
+        databaseReached.set(true);
         firstLoad();
         return true;
     }
@@ -190,6 +193,7 @@ public final class TrackerServer {
             return;
         }
         LOG.info("MariaDB at {} reachable again", url.describe());
+        databaseReached.set(true);
         firstLoad();
     }
 
@@ -246,7 +250,14 @@ public final class TrackerServer {
         timers.shutdownNow();
         FlushQueues.Backlog backlog = queues.backlog();
         LOG.info("writing queued changes to MariaDB: {}", backlog);
-        boolean flushed = flusher == null || flusher.stop(60_000);
+        // Up to 60 s for MariaDB to take the changes; 5 s when it has not answered once since the
+        // start, as then it is unlikely to now. What is not written goes to pending-stats.json.
+        long flushTimeout = databaseReached.get() ? 60_000 : 5_000;
+        if (!databaseReached.get() && backlog.total() > 0) {
+            LOG.warn("MariaDB has not answered since the start: waiting at most 5 s before keeping the changes"
+                    + " in {} for the next start", PENDING_STATS);
+        }
+        boolean flushed = flusher == null || flusher.stop(flushTimeout);
         if (!flushed) {
             savePendingStats();
         }

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * When the port opens at start-up: after the first load when MariaDB answers (the approved clients
- * are not in the cache, so an earlier announce would be refused as "not approved" for an hour), and
- * at once, on the cache alone, when MariaDB is unreachable.
+ * come from MariaDB, and an earlier announce would be refused as "not approved" for an hour), and
+ * at once, on the cache alone (approved clients included), when MariaDB is unreachable.
  */
 @MariaDbTest
 class StartOrderTest {
@@ -83,11 +83,23 @@ class StartOrderTest {
         TrackerServer second = new TrackerServer(unreachable, directory);
         second.start();
         try {
-            // Scrape needs no approved client: the seeder is there, from the cache.
+            // The seeder is there, from the cache.
             ServerFixture.Reply scrape = get(port, "/" + ALICE + "/scrape?info_hash=" + HASH3);
             assertThat(scrape.body()).contains("8:completei1e");
+            // And so are the approved clients: a leecher is served, and gets the cached seeder.
+            ServerFixture.Reply leecher = get(port, announce(ALICE, HASH3, "-TR2940-aaaaaaaaaaaa", 0, 0, 100,
+                    "&event=started"));
+            assertThat(leecher.body()).startsWith("d8:completei1e10:downloadedi0e10:incompletei1e")
+                    .doesNotContain("failure reason");
         } finally {
-            second.stop();
+            second.stop(); // 5 s for MariaDB, as it never answered; then the changes go to a file
         }
+        assertThat(directory.resolve(TrackerServer.PENDING_STATS)).as("the leecher's changes, kept").exists();
+
+        TrackerServer third = new TrackerServer(ServerFixture.config(db, port), directory);
+        third.start();
+        third.stop();
+        assertThat(directory.resolve(TrackerServer.PENDING_STATS)).as("replayed at the next start").doesNotExist();
+        assertThat(db.rows("SELECT COUNT(*) FROM transfer_history WHERE uid = 1 AND fid = 3")).containsExactly("1");
     }
 }
