@@ -95,8 +95,30 @@ public final class CacheStore {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            writer.clients(registry.approvedClients().prefixesById());
+            writer.clients(storableClients(registry.approvedClients().prefixesById()));
         });
+    }
+
+    /**
+     * The clients the cache can hold: a prefix from MariaDB with more than 255 characters or one
+     * outside ISO-8859-1 is left out (with a warning) rather than failing every periodic write.
+     */
+    private Map<Integer, String> storableClients(Map<Integer, String> clients) {
+        Map<Integer, String> storable = new java.util.TreeMap<>();
+        int skipped = 0;
+        for (Map.Entry<Integer, String> client : clients.entrySet()) {
+            String prefix = client.getValue();
+            if (prefix.length() <= CacheFormat.MAX_PREFIX_LENGTH && prefix.chars().allMatch(c -> c <= 0xFF)) {
+                storable.put(client.getKey(), prefix);
+            } else {
+                skipped++;
+            }
+        }
+        if (skipped > 0) {
+            log.warn("{} approved clients left out of the cache: their peer_id prefix has more than {} characters"
+                    + " or characters outside ISO-8859-1", skipped, CacheFormat.MAX_PREFIX_LENGTH);
+        }
+        return storable;
     }
 
     /**

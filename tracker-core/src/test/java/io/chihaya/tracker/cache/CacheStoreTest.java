@@ -127,6 +127,15 @@ class CacheStoreTest {
     }
 
     @Test
+    void aRegistryClientTheCacheCannotHoldIsLeftOutAndTheWriteGoesOn() throws IOException {
+        Registry registry = SampleSwarms.registry(6, 10, 10, 50);
+        registry.setApprovedClients(io.chihaya.tracker.model.ApprovedClients.of(
+                java.util.Map.of(1, "-TR", 2, "-\u20ac-", 3, "y".repeat(300))));
+        store().write(registry);
+        assertThat(store().read().orElseThrow().clients()).containsExactly(java.util.Map.entry(1, "-TR"));
+    }
+
+    @Test
     void approvedClientsThatTheCacheCannotHoldFailTheWrite() throws IOException {
         assertThatThrownBy(() -> store().write(Instant.now(), List.of(), List.of(), java.util.Map.of(3, "x".repeat(256)),
                 CacheProgress.NONE)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("approved client 3");
