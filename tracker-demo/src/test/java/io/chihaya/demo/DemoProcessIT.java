@@ -55,6 +55,14 @@ class DemoProcessIT {
             }
         }
         if (directory != null) {
+            // The embedded mariadbd runs in a session of its own, so a killed demo leaves it behind.
+            String mark = directory.toString();
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(line -> line.contains(mark)).orElse(false))
+                    .forEach(p -> {
+                        p.destroyForcibly();
+                        p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
+                    });
             try (Stream<Path> files = Files.walk(directory)) {
                 files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
             }
