@@ -1,11 +1,7 @@
 package io.chihaya.cachecli;
 
 import io.chihaya.tracker.cache.CacheContents;
-import io.chihaya.tracker.cache.CacheHeader;
 import io.chihaya.tracker.cache.CacheStore;
-import io.chihaya.tracker.cache.CacheVisitor;
-import io.chihaya.tracker.model.User;
-import io.chihaya.tracker.swarm.TorrentSnapshot;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,9 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code cc dump}: the cache as stable, readable JSON. */
@@ -62,28 +55,6 @@ final class DumpCommand implements Callable<Integer> {
 
     /** The whole cache, checked, or a one-line error when there is none. */
     static CacheContents read(CacheStore store, Progress progress) throws IOException, UserError {
-        List<User> users = new ArrayList<>();
-        List<TorrentSnapshot> torrents = new ArrayList<>();
-        java.util.Map<Integer, String> clients = new java.util.TreeMap<>();
-        Optional<CacheHeader> header = store.read(new CacheVisitor() {
-            @Override
-            public void user(User user) {
-                users.add(user);
-            }
-
-            @Override
-            public void torrent(TorrentSnapshot torrent) {
-                torrents.add(torrent);
-            }
-
-            @Override
-            public void approvedClient(int id, String peerIdPrefix) {
-                clients.put(id, peerIdPrefix);
-            }
-        }, progress.phase("reading"));
-        if (header.isEmpty()) {
-            throw new UserError("no cache at " + store.file());
-        }
-        return new CacheContents(header.get().version(), header.get().writtenAt(), users, torrents, clients);
+        return store.read(progress.phase("reading")).orElseThrow(() -> new UserError("no cache at " + store.file()));
     }
 }

@@ -93,10 +93,10 @@ final class JsonDump {
             }
         }
         out.raw(torrents.isEmpty() ? "]" : "\n  ]");
-        if (!contents.clients().isEmpty()) {   // left out when there are none, as older caches have
+        if (!contents.clients().isEmpty()) {   // left out when there are none, as older caches have; by id
             out.raw(",\n  \"approved_clients\": [");
             boolean first = true;
-            for (java.util.Map.Entry<Integer, String> client : new java.util.TreeMap<>(contents.clients()).entrySet()) {
+            for (java.util.Map.Entry<Integer, String> client : contents.clients().entrySet()) {
                 out.raw(first ? "\n    " : ",\n    ").raw("{\"id\": ").number(client.getKey())
                         .raw(", \"prefix\": ").string(client.getValue()).raw("}");
                 first = false;

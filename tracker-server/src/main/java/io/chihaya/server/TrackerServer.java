@@ -131,9 +131,10 @@ public final class TrackerServer {
 
         TrackerHandler handler = new TrackerHandler(registry, announces, scrapes, metrics, config.scrape(),
                 config.proxy(), config.adminToken(), workers);
-        // The port opens after the first load when MariaDB answers: the approved clients are not in
-        // the cache, so an announce taken before that load would be refused as "not approved" with
-        // a one-hour interval. Only when MariaDB is unreachable does the port open on the cache alone.
+        // The port opens after the first load when MariaDB answers, so that no announce is judged on
+        // what the cache holds (a cache written before approved clients were kept has none, and an
+        // announce refused as "not approved" waits an hour). Only when MariaDB is unreachable does
+        // the port open on the cache alone.
         boolean reachable = connectDatabase(url);
         startHttp(handler);
         if (!reachable) {

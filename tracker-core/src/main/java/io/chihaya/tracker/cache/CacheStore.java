@@ -107,10 +107,10 @@ public final class CacheStore {
         Map<Integer, String> storable = new java.util.TreeMap<>();
         int skipped = 0;
         for (Map.Entry<Integer, String> client : clients.entrySet()) {
-            String prefix = client.getValue();
-            if (prefix.length() <= CacheFormat.MAX_PREFIX_LENGTH && prefix.chars().allMatch(c -> c <= 0xFF)) {
-                storable.put(client.getKey(), prefix);
-            } else {
+            try {
+                CacheWriter.latin1(client.getValue(), 0, CacheFormat.MAX_PREFIX_LENGTH, "prefix");
+                storable.put(client.getKey(), client.getValue());
+            } catch (IllegalArgumentException e) {
                 skipped++;
             }
         }
@@ -166,6 +166,17 @@ public final class CacheStore {
      * @throws IOException           the file could not be read
      */
     public Optional<CacheContents> read() throws IOException {
+        return read(CacheProgress.NONE);
+    }
+
+    /**
+     * Reads and checks the whole file, telling {@code progress} of the entries read.
+     *
+     * @return the contents, or empty when there is no file
+     * @throws CacheCorruptException the file is damaged or not a cache this build can read
+     * @throws IOException           the file could not be read
+     */
+    public Optional<CacheContents> read(CacheProgress progress) throws IOException {
         ArrayList<User> users = new ArrayList<>();
         ArrayList<TorrentSnapshot> torrents = new ArrayList<>();
         Map<Integer, String> clients = new java.util.TreeMap<>();
@@ -190,7 +201,7 @@ public final class CacheStore {
             public void approvedClient(int id, String peerIdPrefix) {
                 clients.put(id, peerIdPrefix);
             }
-        }, CacheProgress.NONE);
+        }, progress);
         return header.map(h -> new CacheContents(h.version(), h.writtenAt(), users, torrents, clients));
     }
 

@@ -128,22 +128,12 @@ final class CacheWriter {
     void clients(Map<Integer, String> prefixesById) throws IOException {
         torrentsStarted = true;
         for (Map.Entry<Integer, String> client : prefixesById.entrySet()) {
-            String prefix = client.getValue();
-            if (prefix == null || prefix.length() > MAX_PREFIX_LENGTH) {
-                throw new IllegalArgumentException("approved client " + client.getKey() + ": peer_id prefix must be 0-"
-                        + MAX_PREFIX_LENGTH + " characters, is " + (prefix == null ? "missing" : prefix.length()));
-            }
-            reserve(TAG_CLIENTS, CLIENT_FIXED_SIZE + prefix.length());
+            byte[] prefix = latin1(client.getValue(), 0, MAX_PREFIX_LENGTH,
+                    "approved client " + client.getKey() + ": peer_id prefix");
+            reserve(TAG_CLIENTS, CLIENT_FIXED_SIZE + prefix.length);
             buffer.putInt(client.getKey());
-            buffer.put((byte) prefix.length());
-            for (int i = 0; i < prefix.length(); i++) {
-                char c = prefix.charAt(i);
-                if (c > 0xFF) {
-                    throw new IllegalArgumentException("approved client " + client.getKey() + ": peer_id prefix character "
-                            + (i + 1) + " is not ISO-8859-1");
-                }
-                buffer.put((byte) c);
-            }
+            buffer.put((byte) prefix.length);
+            buffer.put(prefix);
         }
     }
 
@@ -239,17 +229,24 @@ final class CacheWriter {
     }
 
     private static byte[] passkeyBytes(User user) {
-        String passkey = user.passkey();
-        if (passkey == null || passkey.isEmpty() || passkey.length() > MAX_PASSKEY_LENGTH) {
-            throw new IllegalArgumentException("user " + user.id() + ": passkey must be 1-" + MAX_PASSKEY_LENGTH
-                    + " characters, is " + (passkey == null ? "missing" : passkey.length()));
+        return latin1(user.passkey(), 1, MAX_PASSKEY_LENGTH, "user " + user.id() + ": passkey");
+    }
+
+    /**
+     * {@code text} as ISO-8859-1 bytes, if it has {@code min} to {@code max} characters, all in
+     * ISO-8859-1 (the cache's length-prefixed strings); else an {@link IllegalArgumentException}
+     * whose message starts with {@code what}.
+     */
+    static byte[] latin1(String text, int min, int max, String what) {
+        if (text == null || text.length() < min || text.length() > max) {
+            throw new IllegalArgumentException(what + " must be " + min + "-" + max + " characters, is "
+                    + (text == null ? "missing" : text.length()));
         }
-        byte[] bytes = new byte[passkey.length()];
+        byte[] bytes = new byte[text.length()];
         for (int i = 0; i < bytes.length; i++) {
-            char c = passkey.charAt(i);
+            char c = text.charAt(i);
             if (c > 0xFF) {
-                throw new IllegalArgumentException("user " + user.id() + ": passkey character " + (i + 1)
-                        + " is not ISO-8859-1");
+                throw new IllegalArgumentException(what + " character " + (i + 1) + " is not ISO-8859-1");
             }
             bytes[i] = (byte) c;
         }

@@ -14,18 +14,15 @@ import java.util.TreeMap;
  * the longest wins. An empty prefix approves every client. Immutable and safe for concurrent readers.
  */
 public final class ApprovedClients {
-    private static final ApprovedClients NONE = new ApprovedClients(new int[0], new ByteKeyTableArray(0), 0, Map.of());
+    private static final ApprovedClients NONE = new ApprovedClients(new int[0], new ByteKeyTableArray(0), Map.of());
 
     private final int[] lengthsLongestFirst;
     private final ByteKeyTableArray tables;
-    private final int count;
     private final Map<Integer, String> prefixesById;
 
-    private ApprovedClients(int[] lengthsLongestFirst, ByteKeyTableArray tables, int count,
-                            Map<Integer, String> prefixesById) {
+    private ApprovedClients(int[] lengthsLongestFirst, ByteKeyTableArray tables, Map<Integer, String> prefixesById) {
         this.lengthsLongestFirst = lengthsLongestFirst;
         this.tables = tables;
-        this.count = count;
         this.prefixesById = prefixesById;
     }
 
@@ -41,7 +38,6 @@ public final class ApprovedClients {
     public static ApprovedClients of(Map<Integer, String> prefixesById) {
         TreeMap<Integer, ByteKeyTable.Builder<Integer>> byLength = new TreeMap<>();
         TreeMap<Integer, String> kept = new TreeMap<>();
-        int count = 0;
         for (Map.Entry<Integer, String> entry : new TreeMap<>(prefixesById).descendingMap().entrySet()) {
             if (entry.getValue() == null) {
                 continue;
@@ -49,7 +45,6 @@ public final class ApprovedClients {
             kept.put(entry.getKey(), entry.getValue());
             byte[] prefix = entry.getValue().getBytes(StandardCharsets.ISO_8859_1);
             byLength.computeIfAbsent(prefix.length, length -> new ByteKeyTable.Builder<>(8)).put(prefix, entry.getKey());
-            count++;
         }
         int[] lengths = new int[byLength.size()];
         ByteKeyTableArray tables = new ByteKeyTableArray(lengths.length);
@@ -59,7 +54,7 @@ public final class ApprovedClients {
             tables.set(i, entry.getValue().build());
             i++;
         }
-        return new ApprovedClients(lengths, tables, count, Collections.unmodifiableMap(kept));
+        return new ApprovedClients(lengths, tables, Collections.unmodifiableMap(kept));
     }
 
     /** What this was built from: {@code id → peer_id prefix}, by id (for the cache file). */
@@ -83,7 +78,7 @@ public final class ApprovedClients {
 
     /** Number of approved prefixes. */
     public int size() {
-        return count;
+        return prefixesById.size();
     }
 
     /** A typed array of tables (generic arrays cannot be created directly). */
