@@ -1,7 +1,7 @@
 package io.chihaya.tracker.swarm;
 
 /**
- * An immutable copy of a {@link Peer}: what the cache stores and {@code cc dump} prints.
+ * An immutable copy of one peer of a {@link Swarm}: what the cache stores and {@code cc dump} prints.
  *
  * @param userId       owner ({@code users_main.ID})
  * @param peerId       the 20-byte peer_id

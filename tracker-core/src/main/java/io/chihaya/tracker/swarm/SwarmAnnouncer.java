@@ -33,9 +33,9 @@ public final class SwarmAnnouncer {
      * NONE nothing changed.
      */
     public void announce(Torrent torrent, Input in, RandomGenerator random, AnnounceOutcome out) {
-        long high = PeerIds.high(in.peerId);
-        long mid = PeerIds.mid(in.peerId);
-        int low = PeerIds.low(in.peerId);
+        long high = Swarm.keyHigh(in.peerId);
+        long mid = Swarm.keyMid(in.peerId);
+        int low = Swarm.keyLow(in.peerId);
         boolean seeding = in.left == 0;
         synchronized (torrent) {
             out.refusal = AnnounceOutcome.Refusal.NONE;
@@ -56,40 +56,37 @@ public final class SwarmAnnouncer {
                 return;
             }
             Swarm swarm = torrent.swarm;
-            Peer peer = swarm.find(in.userId, high, mid, low);
-            boolean isNew = peer == null;
-            boolean wasSeeding = !isNew && peer.seeding;
+            int slot = swarm.find(in.userId, high, mid, low);
+            boolean isNew = slot < 0;
+            boolean wasSeeding = !isNew && swarm.isSeeder(slot);
             if (isNew) {
-                peer = new Peer(in.userId, high, mid, low);
-                peer.startTime = (int) in.now;
-                peer.lastAnnounce = (int) in.now;
-                peer.uploaded = in.uploaded;
-                peer.downloaded = in.downloaded;
-                peer.seeding = seeding;
                 out.rawUp = 0;
                 out.rawDown = 0;
                 out.deltaTime = 0;
+                out.startTime = Integer.toUnsignedLong((int) in.now);
             } else {
-                out.rawUp = delta(in.uploaded, peer.uploaded);
-                out.rawDown = delta(in.downloaded, peer.downloaded);
-                long elapsed = in.now - Integer.toUnsignedLong(peer.lastAnnounce);
+                out.rawUp = delta(in.uploaded, swarm.uploaded(slot));
+                out.rawDown = delta(in.downloaded, swarm.downloaded(slot));
+                long elapsed = in.now - swarm.lastAnnounce(slot);
                 out.deltaTime = elapsed < 0 || elapsed > in.peerInactivity ? 0 : elapsed;
+                out.startTime = swarm.startTime(slot);
             }
             out.seedTime = seeding ? out.deltaTime : 0;
             out.snatch = in.completed && seeding && !wasSeeding;
-            out.startTime = Integer.toUnsignedLong(peer.startTime);
 
-            peer.uploaded = in.uploaded;
-            peer.downloaded = in.downloaded;
-            peer.left = in.left;
-            peer.ip = in.ip;
-            peer.port = (char) in.port;
-            peer.clientId = in.clientId;
-            peer.lastAnnounce = (int) in.now;
-            if (isNew) {
-                swarm.add(peer);
+            if (in.stopped) {
+                // A stopped peer leaves; one that was never here is not added only to be removed.
+                if (!isNew) {
+                    swarm.remove(slot);
+                }
             } else {
-                swarm.setSeeding(peer, seeding);
+                if (isNew) {
+                    slot = swarm.add(in.userId, high, mid, low, seeding);
+                    swarm.setStartTime(slot, (int) in.now);
+                } else {
+                    slot = swarm.setSeeding(slot, seeding);
+                }
+                swarm.update(slot, in.uploaded, in.downloaded, in.left, in.ip, in.port, in.clientId, (int) in.now);
             }
             if (seeding) {
                 torrent.setLastActionLocked(Math.max(torrent.lastActionLocked(), in.now));
@@ -98,9 +95,7 @@ public final class SwarmAnnouncer {
                 torrent.addSnatchLocked();
             }
             out.peerCount = 0;
-            if (in.stopped) {
-                swarm.remove(peer);
-            } else if (in.numwant > 0) {
+            if (!in.stopped && in.numwant > 0) {
                 select(swarm, in.userId, seeding, Math.min(in.numwant, out.capacity()), random, out);
             }
             out.seeding = seeding;
@@ -151,37 +146,38 @@ public final class SwarmAnnouncer {
         int step = stride(n, random);
         int usersChosen = 0;
         for (int visited = 0; visited < n && out.peerCount < want; visited++) {
-            Peer peer = seeders ? swarm.seederAt(index) : swarm.leecherAt(index);
+            int slot = seeders ? swarm.seederSlot(index) : swarm.leecherSlot(index);
             index += step;
             if (index >= n) {
                 index -= n;
             }
-            if (peer.userId == userId) {
+            int peerUser = swarm.userId(slot);
+            if (peerUser == userId) {
                 continue;
             }
             if (onePerUser) {
-                int j = indexOf(out.chosenUsers, usersChosen, peer.userId);
+                int j = indexOf(out.chosenUsers, usersChosen, peerUser);
                 if (j >= 0) {
                     // Reservoir sampling within the user: its k-th seeder seen replaces the pick with
                     // probability 1/k, so each of its seeders is equally likely whatever its position.
                     if (random.nextInt(++out.chosenUserSeen[j]) == 0) {
-                        copyOut(peer, out.chosenUserSlot[j], out);
+                        copyOut(swarm, slot, out.chosenUserSlot[j], out);
                     }
                     continue;
                 }
-                out.chosenUsers[usersChosen] = peer.userId;
+                out.chosenUsers[usersChosen] = peerUser;
                 out.chosenUserSeen[usersChosen] = 1;
                 out.chosenUserSlot[usersChosen] = out.peerCount;
                 usersChosen++;
             }
-            copyOut(peer, out.peerCount++, out);
+            copyOut(swarm, slot, out.peerCount++, out);
         }
     }
 
-    private static void copyOut(Peer peer, int slot, AnnounceOutcome out) {
-        out.peerIps[slot] = peer.ip;
-        out.peerPorts[slot] = peer.port;
-        PeerIds.write(out.peerIds, slot * 20, peer.idHigh, peer.idMid, peer.idLow);
+    private static void copyOut(Swarm swarm, int slot, int to, AnnounceOutcome out) {
+        out.peerIps[to] = swarm.ip(slot);
+        out.peerPorts[to] = (char) swarm.port(slot);
+        swarm.copyPeerId(slot, out.peerIds, to * 20);
     }
 
     private static int stride(int n, RandomGenerator random) {

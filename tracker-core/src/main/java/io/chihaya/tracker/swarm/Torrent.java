@@ -69,7 +69,7 @@ public final class Torrent {
     public synchronized TorrentSnapshot snapshot() {
         PeerSnapshot[] peers = new PeerSnapshot[swarm.size()];
         int[] next = {0};
-        swarm.forEach(peer -> peers[next[0]++] = peer.snapshot());
+        swarm.forEach(peer -> peers[next[0]++] = peer);
         return new TorrentSnapshot(id, infoHash.clone(), status, snatched, downMultiplier, upMultiplier, groupId, type,
                 lastAction, java.util.List.of(peers));
     }
@@ -79,7 +79,7 @@ public final class Torrent {
         Torrent torrent = new Torrent(s.id(), s.infoHash().clone(), s.status(), s.snatched(), s.downMultiplier(),
                 s.upMultiplier(), s.groupId(), s.type(), s.lastAction());
         for (PeerSnapshot peer : s.peers()) {
-            torrent.swarm.add(Peer.restore(peer));
+            torrent.swarm.add(peer);
         }
         return torrent;
     }

@@ -6,7 +6,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -15,36 +14,47 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Model-based test of {@link Swarm}: random sequences of add / remove / setSeeding / purge / find are
- * applied both to a swarm and to a plain {@link HashMap} keyed by (user id, peer id), and after each step
- * the swarm must agree with the map: sizes, seeder and leecher counts, what {@code find} returns, and
- * every peer sitting at the array slot its {@code position} names. Swarms grow to a few thousand peers
- * and shrink back (so arrays and index resize both ways), and thousands of tiny swarms exercise the
- * smallest tables, where probe chains wrap around. Last-announce times straddle 2^31 so that purging
- * must compare them unsigned.
+ * Model-based test of {@link Swarm}: random sequences of add / restore / remove / setSeeding / update /
+ * purge / find are applied both to a swarm and to a plain {@link HashMap} keyed by (user id, peer id),
+ * and after each step the swarm must agree with the map: sizes, seeder and leecher counts, the slot
+ * {@code find} returns and every value stored in it, the records slot by slot, and the capacity and
+ * index bounds. Swarms grow to a few thousand peers and shrink back (so the records and the index
+ * resize both ways), and thousands of tiny swarms exercise the scanned ones. A third of the runs feed
+ * in, now and then, a counter of 2^48 or more or a client id above 65,535, which turn the swarm wide:
+ * every value stored before must survive that. Last-announce times straddle 2^31 so that purging must
+ * compare them unsigned.
  *
  * <p>Each run is a function of its seed, printed in every failure; replay one with {@code -Dseed=N}.
  */
 class SwarmModelTest {
     /** The model's key: what the swarm promises to key peers by. */
     record Key(int userId, long high, long mid, int low) {
-        static Key of(Peer peer) {
-            return new Key(peer.userId, peer.idHigh, peer.idMid, peer.idLow);
+        byte[] peerId() {
+            byte[] id = new byte[20];
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(id).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(high).putLong(mid).putInt(low);
+            return id;
+        }
+
+        static Key of(Swarm swarm, int slot) {
+            byte[] id = new byte[20];
+            swarm.copyPeerId(slot, id, 0);
+            return new Key(swarm.userId(slot), Swarm.keyHigh(id), Swarm.keyMid(id), Swarm.keyLow(id));
         }
     }
 
-    /** What the model expects of one peer (kept apart from the peer's own, swarm-managed fields). */
+    /** What the model expects of one peer. */
     static final class Expected {
-        final Peer peer;
         boolean seeding;
         long lastAnnounce;
+        long startTime;
+        long uploaded;
+        long downloaded;
+        long left;
+        int ip;
+        int port;
+        int clientId;
         int listIndex;
-
-        Expected(Peer peer, boolean seeding, long lastAnnounce) {
-            this.peer = peer;
-            this.seeding = seeding;
-            this.lastAnnounce = lastAnnounce;
-        }
     }
 
     /** A swarm, its model, and the random walk over them. */
@@ -57,6 +67,8 @@ class SwarmModelTest {
         final List<Key> keys = new ArrayList<>();
         final int userRange;
         final long[] idPool;
+        /** The chance that a value is one only the wide layout can hold. */
+        final double wideChance;
         long now;
         int step;
         int expectedSeeders;
@@ -76,6 +88,7 @@ class SwarmModelTest {
             idPool[0] = 0;
             // Times start just below 2^31: as ints they turn negative part-way through the run.
             now = (1L << 31) - 2_000 + random.nextInt(4_000);
+            wideChance = random.nextInt(3) == 0 ? 0.002 : 0;
         }
 
         /** Described lazily in failure messages (assertion descriptions format their arguments on failure only). */
@@ -86,7 +99,7 @@ class SwarmModelTest {
 
         String where() {
             return "seed=" + seed + " (replay: -Dseed=" + seed + ") step " + step + " after " + operation + " " + operand
-                    + ", model size " + model.size();
+                    + ", model size " + model.size() + ", wide " + swarm.isWide();
         }
 
         void note(String operation, Object operand) {
@@ -115,18 +128,79 @@ class SwarmModelTest {
             return keys.get(random.nextInt(keys.size()));
         }
 
+        /** A counter: mostly below 2^48, at the edges of the narrow range, and rarely beyond it. */
+        long counter() {
+            if (random.nextDouble() < wideChance) {
+                return random.nextBoolean() ? -1L - random.nextInt(3) : (1L << 48) + random.nextInt(3);
+            }
+            return switch (random.nextInt(8)) {
+                case 0 -> 0;
+                case 1 -> (1L << 48) - 1 - random.nextInt(3);
+                case 2 -> (1L << 32) - 1 + random.nextInt(3);
+                default -> random.nextLong() >>> 17;
+            };
+        }
+
+        int clientId() {
+            if (random.nextDouble() < wideChance) {
+                return random.nextBoolean() ? 0x10000 + random.nextInt(5) : -1;
+            }
+            return random.nextInt(4) == 0 ? 0xFFFF : 1 + random.nextInt(200);
+        }
+
+        /** An announce's values, stored both in the swarm and in the model. */
+        void report(int slot, Expected expected) {
+            expected.uploaded = counter();
+            expected.downloaded = counter();
+            expected.left = counter();
+            expected.ip = random.nextInt();
+            expected.port = random.nextInt(65_536);
+            expected.clientId = clientId();
+            expected.lastAnnounce = now;
+            swarm.update(slot, expected.uploaded, expected.downloaded, expected.left, expected.ip, expected.port,
+                    expected.clientId, (int) now);
+        }
+
         void add() {
             Key key = absentKey();
-            Peer peer = new Peer(key.userId, key.high, key.mid, key.low);
-            peer.seeding = random.nextBoolean();
-            peer.lastAnnounce = (int) now;
-            note(peer.seeding ? "add as seeder" : "add as leecher", key);
-            swarm.add(peer);
-            Expected expected = new Expected(peer, peer.seeding, now);
+            Expected expected = new Expected();
+            expected.seeding = random.nextBoolean();
+            note(expected.seeding ? "add as seeder" : "add as leecher", key);
+            int slot = swarm.add(key.userId, key.high, key.mid, key.low, expected.seeding);
+            expected.startTime = now - random.nextInt(1_000);
+            swarm.setStartTime(slot, (int) expected.startTime);
+            report(slot, expected);
             expected.listIndex = keys.size();
             keys.add(key);
             model.put(key, expected);
-            if (peer.seeding) {
+            if (expected.seeding) {
+                expectedSeeders++;
+            }
+            checkCounts();
+            checkPeer(key, expected);
+        }
+
+        /** Adds through the cache-restore path, which takes a whole snapshot. */
+        void restore() {
+            Key key = absentKey();
+            Expected expected = new Expected();
+            expected.seeding = random.nextBoolean();
+            expected.uploaded = counter();
+            expected.downloaded = counter();
+            expected.left = counter();
+            expected.ip = random.nextInt();
+            expected.port = random.nextInt(65_536);
+            expected.clientId = clientId();
+            expected.lastAnnounce = now;
+            expected.startTime = now - random.nextInt(1_000);
+            note("restore", key);
+            swarm.add(new PeerSnapshot(key.userId, key.peerId(), expected.ip, expected.port, expected.uploaded,
+                    expected.downloaded, expected.left, expected.startTime, expected.lastAnnounce, expected.clientId,
+                    expected.seeding));
+            expected.listIndex = keys.size();
+            keys.add(key);
+            model.put(key, expected);
+            if (expected.seeding) {
                 expectedSeeders++;
             }
             checkCounts();
@@ -137,10 +211,10 @@ class SwarmModelTest {
             Key key = presentKey();
             Expected expected = model.get(key);
             note("remove", key);
-            swarm.remove(expected.peer);
+            swarm.remove(slotOf(key));
             forget(key, expected);
             checkCounts();
-            if (swarm.find(key.userId, key.high, key.mid, key.low) != null) {
+            if (swarm.find(key.userId, key.high, key.mid, key.low) >= 0) {
                 fail("removed peer %s still found", key);
             }
         }
@@ -150,36 +224,38 @@ class SwarmModelTest {
             Expected expected = model.get(key);
             boolean seeding = random.nextInt(4) == 0 ? expected.seeding : !expected.seeding;
             note(seeding ? "setSeeding(true)" : "setSeeding(false)", key);
-            swarm.setSeeding(expected.peer, seeding);
+            int slot = swarm.setSeeding(slotOf(key), seeding);
             if (seeding != expected.seeding) {
                 expectedSeeders += seeding ? 1 : -1;
             }
             expected.seeding = seeding;
             checkCounts();
+            if (swarm.find(key.userId, key.high, key.mid, key.low) != slot) {
+                fail("setSeeding returned slot %d, find says %d", slot, swarm.find(key.userId, key.high, key.mid,
+                        key.low));
+            }
             checkPeer(key, expected);
         }
 
-        /** An announce without a move: only the time changes, which later purges look at. */
+        /** An announce without a move: the values change, and the time, which later purges look at. */
         void touch() {
             Key key = presentKey();
             Expected expected = model.get(key);
             note("touch", key);
-            expected.peer.lastAnnounce = (int) now;
-            expected.lastAnnounce = now;
+            report(slotOf(key), expected);
+            checkPeer(key, expected);
         }
 
         void find() {
             if (!keys.isEmpty() && random.nextBoolean()) {
                 Key key = presentKey();
                 note("find present", key);
-                if (swarm.find(key.userId, key.high, key.mid, key.low) != model.get(key).peer) {
-                    fail("find %s did not return its peer", key);
-                }
+                checkPeer(key, model.get(key));
             } else {
                 Key key = absentKey();
                 note("find absent", key);
-                if (swarm.find(key.userId, key.high, key.mid, key.low) != null) {
-                    fail("find %s (never added) returned a peer", key);
+                if (swarm.find(key.userId, key.high, key.mid, key.low) >= 0) {
+                    fail("find %s (never added) returned a slot", key);
                 }
             }
         }
@@ -203,10 +279,18 @@ class SwarmModelTest {
             }
             checkCounts();
             for (Key key : stale) {
-                if (swarm.find(key.userId, key.high, key.mid, key.low) != null) {
+                if (swarm.find(key.userId, key.high, key.mid, key.low) >= 0) {
                     fail("purged peer %s still found", key);
                 }
             }
+        }
+
+        private int slotOf(Key key) {
+            int slot = swarm.find(key.userId, key.high, key.mid, key.low);
+            if (slot < 0) {
+                fail("present peer %s not found", key);
+            }
+            return slot;
         }
 
         private void forget(Key key, Expected expected) {
@@ -232,52 +316,86 @@ class SwarmModelTest {
                 fail("swarm has %d seeders + %d leechers = %d, model %d + %d = %d", swarm.seeders(), swarm.leechers(),
                         swarm.size(), expectedSeeders, model.size() - expectedSeeders, model.size());
             }
+            int size = swarm.size();
+            int capacity = swarm.capacity();
+            if (size == 0 ? capacity != 0 : capacity < size || (capacity > 4 && size < capacity / 2)) {
+                fail("%d peers in a capacity of %d", size, capacity);
+            }
+            int length = swarm.indexLength();
+            if (size > Swarm.SCAN_LIMIT && length == 0 || size < 8 && length != 0 || size * 4 > length * 3 && length > 0
+                    || length > capacity * 4 / 3 + 1) {
+                fail("%d peers with an index of %d", size, length);
+            }
+            if (size == 0 && swarm.isWide()) {
+                fail("an empty swarm is still wide");
+            }
         }
 
         void checkPeer(Key key, Expected expected) {
-            Peer peer = expected.peer;
-            Peer found = swarm.find(key.userId, key.high, key.mid, key.low);
-            if (found != peer) {
-                fail("find %s returned %s", key, found == null ? null : Key.of(found));
+            int slot = swarm.find(key.userId, key.high, key.mid, key.low);
+            if (slot < 0) {
+                fail("find %s found nothing", key);
             }
-            if (peer.seeding != expected.seeding) {
-                fail("%s has seeding=%s, expected %s", key, peer.seeding, expected.seeding);
+            checkSlot(slot, key, expected);
+        }
+
+        private void checkSlot(int slot, Key key, Expected e) {
+            if (!Key.of(swarm, slot).equals(key)) {
+                fail("slot %d holds %s, not %s", slot, Key.of(swarm, slot), key);
             }
-            int count = peer.seeding ? swarm.seeders() : swarm.leechers();
-            if (peer.position < 0 || peer.position >= count) {
-                fail("%s has position %d outside [0, %d)", key, peer.position, count);
+            if (swarm.isSeeder(slot) != e.seeding) {
+                fail("%s in slot %d is a %s, expected a %s", key, slot, swarm.isSeeder(slot) ? "seeder" : "leecher",
+                        e.seeding ? "seeder" : "leecher");
             }
-            Peer atPosition = peer.seeding ? swarm.seederAt(peer.position) : swarm.leecherAt(peer.position);
-            if (atPosition != peer) {
-                fail("%s has position %d but that slot holds %s", key, peer.position,
-                        atPosition == null ? null : Key.of(atPosition));
+            if (swarm.uploaded(slot) != e.uploaded || swarm.downloaded(slot) != e.downloaded || swarm.left(slot) != e.left
+                    || swarm.ip(slot) != e.ip || swarm.port(slot) != e.port || swarm.clientId(slot) != e.clientId
+                    || swarm.lastAnnounce(slot) != e.lastAnnounce || swarm.startTime(slot) != e.startTime) {
+                fail("%s in slot %d holds up=%d down=%d left=%d ip=%d port=%d client=%d last=%d start=%d, expected "
+                                + "%d %d %d %d %d %d %d %d", key, slot, swarm.uploaded(slot), swarm.downloaded(slot),
+                        swarm.left(slot), swarm.ip(slot), swarm.port(slot), swarm.clientId(slot),
+                        swarm.lastAnnounce(slot), swarm.startTime(slot), e.uploaded, e.downloaded, e.left, e.ip, e.port,
+                        e.clientId, e.lastAnnounce, e.startTime);
             }
         }
 
-        /** Everything: both arrays slot by slot, every model peer found, forEach in array order. */
+        /** Everything: both sides slot by slot, every model peer found, forEach in slot order. */
         void checkAll() {
             checkCounts();
-            IdentityHashMap<Peer, Boolean> seen = new IdentityHashMap<>(model.size() * 2);
+            java.util.Set<Key> seen = new java.util.HashSet<>(model.size() * 2);
+            List<Integer> slots = new ArrayList<>();
             for (int i = 0; i < swarm.seeders(); i++) {
-                checkSlot(swarm.seederAt(i), i, true, seen);
+                slots.add(swarm.seederSlot(i));
             }
             for (int i = 0; i < swarm.leechers(); i++) {
-                checkSlot(swarm.leecherAt(i), i, false, seen);
+                slots.add(swarm.leecherSlot(i));
+            }
+            for (int slot : slots) {
+                Key key = Key.of(swarm, slot);
+                Expected expected = model.get(key);
+                if (expected == null) {
+                    fail("slot %d holds %s, which the model does not have", slot, key);
+                }
+                if (!seen.add(key)) {
+                    fail("%s listed twice", key);
+                }
+                checkSlot(slot, key, expected);
             }
             for (Map.Entry<Key, Expected> entry : model.entrySet()) {
-                Key key = entry.getKey();
-                Peer found = swarm.find(key.userId, key.high, key.mid, key.low);
-                if (found != entry.getValue().peer) {
-                    fail("find %s returned %s", key, found == null ? null : Key.of(found));
-                }
+                checkPeer(entry.getKey(), entry.getValue());
             }
             int[] visited = {0};
             swarm.forEach(peer -> {
                 int i = visited[0]++;
-                Peer expected = i < swarm.seeders() ? swarm.seederAt(i)
-                        : i < swarm.size() ? swarm.leecherAt(i - swarm.seeders()) : null;
-                if (peer != expected) {
-                    fail("forEach visited %s as peer %d", Key.of(peer), i);
+                if (i >= slots.size()) {
+                    fail("forEach visited more than %d peers", slots.size());
+                }
+                int slot = slots.get(i);
+                Key key = Key.of(swarm, slot);
+                Expected e = model.get(key);
+                PeerSnapshot expected = new PeerSnapshot(key.userId, key.peerId(), e.ip, e.port, e.uploaded,
+                        e.downloaded, e.left, e.startTime, e.lastAnnounce, e.clientId, e.seeding);
+                if (!snapshotsEqual(peer, expected)) {
+                    fail("forEach gave %s as peer %d, slot %d holds %s", peer, i, slot, expected);
                 }
             });
             if (visited[0] != model.size()) {
@@ -285,23 +403,11 @@ class SwarmModelTest {
             }
         }
 
-        private void checkSlot(Peer peer, int slot, boolean seeding, IdentityHashMap<Peer, Boolean> seen) {
-            String side = seeding ? "seeder" : "leecher";
-            if (peer == null) {
-                fail("%s slot %d is empty", side, slot);
-            }
-            if (peer.position != slot || peer.seeding != seeding) {
-                fail("%s slot %d holds %s with position %d, seeding=%s", side, slot, Key.of(peer), peer.position,
-                        peer.seeding);
-            }
-            if (seen.put(peer, Boolean.TRUE) != null) {
-                fail("%s %s listed twice", side, Key.of(peer));
-            }
-            Expected expected = model.get(Key.of(peer));
-            if (expected == null || expected.peer != peer || expected.seeding != seeding) {
-                fail("%s slot %d holds %s, which the model %s", side, slot, Key.of(peer),
-                        expected == null ? "does not have" : "has as another object or on the other side");
-            }
+        private static boolean snapshotsEqual(PeerSnapshot a, PeerSnapshot b) {
+            return a.userId() == b.userId() && java.util.Arrays.equals(a.peerId(), b.peerId()) && a.ip() == b.ip()
+                    && a.port() == b.port() && a.uploaded() == b.uploaded() && a.downloaded() == b.downloaded()
+                    && a.left() == b.left() && a.startTime() == b.startTime() && a.lastAnnounce() == b.lastAnnounce()
+                    && a.clientId() == b.clientId() && a.seeding() == b.seeding();
         }
 
         /**
@@ -322,7 +428,11 @@ class SwarmModelTest {
                 }
             } else if (roll < 120) {
                 if (random.nextDouble() < growth) {
-                    add();
+                    if (random.nextInt(10) == 0) {
+                        restore();
+                    } else {
+                        add();
+                    }
                 } else {
                     remove();
                 }
@@ -427,15 +537,14 @@ class SwarmModelTest {
             }
             java.util.Collections.shuffle(keys, random);
             for (Key key : keys) {
-                Peer peer = new Peer(key.userId, key.high, key.mid, key.low);
-                peer.seeding = random.nextBoolean();
-                peer.lastAnnounce = (int) run.now;
-                run.swarm.add(peer);
-                Expected expected = new Expected(peer, peer.seeding, run.now);
+                Expected expected = new Expected();
+                expected.seeding = random.nextBoolean();
+                int slot = run.swarm.add(key.userId, key.high, key.mid, key.low, expected.seeding);
+                run.report(slot, expected);
                 expected.listIndex = run.keys.size();
                 run.keys.add(key);
                 run.model.put(key, expected);
-                run.expectedSeeders += peer.seeding ? 1 : 0;
+                run.expectedSeeders += expected.seeding ? 1 : 0;
                 run.note("add", key);
             }
             run.checkAll();
@@ -448,6 +557,62 @@ class SwarmModelTest {
             }
             run.checkAll();
         });
+    }
+
+    /** Each kind of value beyond the narrow layout turns the swarm wide without changing any stored value. */
+    @Test
+    void wideValueKeepsEveryStoredValue() {
+        long[][] wideCounters = {{1L << 48, 0, 1}, {0, -1L, 1}, {5, 5, Long.MIN_VALUE}};
+        for (int kind = 0; kind < 4; kind++) {
+            Run run = new Run(0xA1DE_0000L + kind, 50);
+            for (int i = 0; i < 40; i++) {
+                run.add();
+            }
+            assertThat(run.swarm.isWide()).as("narrow values only, %s", run).isFalse();
+            Key key = run.presentKey();
+            Expected expected = run.model.get(key);
+            if (kind < 3) {
+                expected.uploaded = wideCounters[kind][0];
+                expected.downloaded = wideCounters[kind][1];
+                expected.left = wideCounters[kind][2];
+            } else {
+                expected.clientId = 0x10000;
+            }
+            run.note("wide update", key);
+            run.swarm.update(run.swarm.find(key.userId, key.high, key.mid, key.low), expected.uploaded,
+                    expected.downloaded, expected.left, expected.ip, expected.port, expected.clientId,
+                    (int) expected.lastAnnounce);
+            assertThat(run.swarm.isWide()).as("after %s", run).isTrue();
+            run.checkAll();
+            for (int i = 0; i < 200; i++) {
+                run.randomStep(0.5, 0.1);
+            }
+            run.checkAll();
+            run.purge(-1);
+            run.checkAll();
+            run.add();
+            run.checkAll();
+        }
+    }
+
+    /** A swarm too big for a char index (more than 65,534 slots) switches to an int index and back. */
+    @Test
+    void swarmBeyondCharIndexCapacity() {
+        Run run = new Run(0xB16_5EEDL, 1_000_000);
+        while (run.model.size() < 70_000) {
+            run.add();
+        }
+        assertThat(run.swarm.capacity()).isGreaterThan(0xFFFE);
+        run.checkAll();
+        for (int i = 0; i < 2_000; i++) {
+            run.randomStep(0.5, 0.01);
+        }
+        run.checkAll();
+        while (run.model.size() > 20_000) {
+            run.remove();
+        }
+        assertThat(run.swarm.capacity()).isLessThan(0xFFFE);
+        run.checkAll();
     }
 
     private static LongStream seeds(long base, int count) {
