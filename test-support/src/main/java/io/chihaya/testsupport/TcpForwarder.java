@@ -39,11 +39,13 @@ public final class TcpForwarder implements AutoCloseable {
 
     /** Drops every connection and refuses new ones until {@link #restore()}. */
     public void cut() {
-        cut = true;
-        for (Socket socket : open) {
-            closeQuietly(socket);
+        synchronized (open) {
+            cut = true;
+            for (Socket socket : open) {
+                closeQuietly(socket);
+            }
+            open.clear();
         }
-        open.clear();
     }
 
     /** Accepts connections again. */
@@ -70,8 +72,17 @@ public final class TcpForwarder implements AutoCloseable {
                 }
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(targetHost, targetPort), 2_000);
-                open.add(client);
-                open.add(upstream);
+                // A cut while this connection was being made must drop it too: checked and registered
+                // under the same lock as cut(), or a pooled connection opened meanwhile would survive it.
+                synchronized (open) {
+                    if (cut) {
+                        closeQuietly(client);
+                        closeQuietly(upstream);
+                        continue;
+                    }
+                    open.add(client);
+                    open.add(upstream);
+                }
                 pump(client, upstream, true);
                 pump(upstream, client, false);
             } catch (IOException e) {
