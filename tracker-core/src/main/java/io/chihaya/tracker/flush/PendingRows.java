@@ -25,7 +25,10 @@ final class PendingRows<K, D extends Delta<K, D>> {
 
     /** The pending row for {@code key}, created if absent; lock it and check {@code sealed} before use. */
     D open(K key) {
-        return rows.computeIfAbsent(key, factory);
+        // Most announces find their row already there. get() reads without locking, whereas
+        // computeIfAbsent locks the key's bin whenever the key is not its first node.
+        D row = rows.get(key);
+        return row != null ? row : rows.computeIfAbsent(key, factory);
     }
 
     /** The pending row for {@code key} or null, without creating one. */
