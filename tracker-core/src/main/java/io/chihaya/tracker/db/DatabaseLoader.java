@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Reads what the tracker needs from MariaDB (SPEC 6.1). Each method runs one query and returns
- * plain values; it changes nothing in memory, so a failure leaves the caller's data as it was.
+ * plain values (or, for the torrents, hands them to a sink as they arrive); it changes nothing in
+ * memory itself, so a failure leaves the caller's data as it was.
  * Thread-safe.
  */
 public final class DatabaseLoader {
@@ -58,15 +59,33 @@ public final class DatabaseLoader {
 
     /** Every torrent row. */
     public List<TorrentRow> torrents() {
-        return jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT ID, info_hash, DownMultiplier, UpMultiplier, Snatched, Status, GroupID, TorrentType,"
-                                + " last_action FROM torrents")
-                .setFetchSize(FETCH_SIZE)
-                .map((rs, ctx) -> new TorrentRow(rs.getInt(1), rs.getBytes(2), rs.getDouble(3), rs.getDouble(4),
-                        rs.getLong(5), rs.getInt(6), rs.getInt(7), TorrentType.fromSql(rs.getString(8)),
-                        rs.getLong(9)))
-                .filter(row -> row.infoHash() != null && row.infoHash().length == 20)
-                .collectIntoList());
+        List<TorrentRow> rows = new java.util.ArrayList<>();
+        torrents(rows::add);
+        return rows;
+    }
+
+    /**
+     * Streams every torrent row to {@code sink} as it arrives ({@value #FETCH_SIZE} rows per fetch),
+     * skipping rows whose info_hash is not 20 bytes.
+     *
+     * @return the number of rows passed on
+     */
+    public int torrents(java.util.function.Consumer<TorrentRow> sink) {
+        return jdbi.withHandle(handle -> {
+            int[] count = {0};
+            handle.createQuery("SELECT ID, info_hash, DownMultiplier, UpMultiplier, Snatched, Status, GroupID,"
+                            + " TorrentType, last_action FROM torrents")
+                    .setFetchSize(FETCH_SIZE)
+                    .map((rs, ctx) -> new TorrentRow(rs.getInt(1), rs.getBytes(2), rs.getDouble(3), rs.getDouble(4),
+                            rs.getLong(5), rs.getInt(6), rs.getInt(7), TorrentType.fromSql(rs.getString(8)),
+                            rs.getLong(9)))
+                    .filter(row -> row.infoHash() != null && row.infoHash().length == 20)
+                    .forEach(row -> {
+                        sink.accept(row);
+                        count[0]++;
+                    });
+            return count[0];
+        });
     }
 
     /** Group multipliers. */

@@ -3,12 +3,10 @@ package io.chihaya.tracker.db;
 import io.chihaya.tracker.flush.FlushQueues;
 import io.chihaya.tracker.flush.Flusher;
 import io.chihaya.tracker.model.Registry;
-import io.chihaya.tracker.model.TorrentRow;
 import io.chihaya.tracker.stats.TrackerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
 
@@ -89,9 +87,11 @@ public final class Reloader {
     private int loadTorrents() {
         IntToLongFunction pending = queues == null ? id -> 0 : queues::pendingSnatches;
         Supplier<Integer> load = () -> {
-            List<TorrentRow> rows = loader.torrents();
-            registry.loadTorrents(rows, pending);
-            return rows.size();
+            // Streamed: a reload of a million torrents never holds a million rows (see Registry.TorrentLoad).
+            Registry.TorrentLoad torrents = registry.torrentLoad(pending);
+            int rows = loader.torrents(torrents);
+            torrents.finish();
+            return rows;
         };
         return flusher == null ? load.get() : flusher.withTorrentWritesPaused(load);
     }

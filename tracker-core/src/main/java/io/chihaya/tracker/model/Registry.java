@@ -69,21 +69,73 @@ public final class Registry {
      *                        the database's Snatched so that figures never go backwards
      */
     public void loadTorrents(Iterable<TorrentRow> rows, java.util.function.IntToLongFunction pendingSnatches) {
-        ByteKeyTable<Torrent> current = torrents;
-        ByteKeyTable.Builder<Torrent> builder = new ByteKeyTable.Builder<>(current.size());
+        TorrentLoad load = torrentLoad(pendingSnatches);
         for (TorrentRow row : rows) {
+            load.accept(row);
+        }
+        load.finish();
+    }
+
+    /**
+     * A replacement of the torrents that takes the rows one at a time as they stream from the
+     * database (see {@link #loadTorrents}); nothing changes until {@link TorrentLoad#finish()}, so a
+     * load abandoned half-way (a failed query) leaves every torrent as it was.
+     *
+     * @param pendingSnatches as for {@link #loadTorrents}
+     */
+    public TorrentLoad torrentLoad(java.util.function.IntToLongFunction pendingSnatches) {
+        return new TorrentLoad(torrents, pendingSnatches);
+    }
+
+    /**
+     * Builds the next torrent table from streamed rows. A torrent that stays keeps its object, whose
+     * info hash array becomes the new table's key, so a row that changed nothing leaves no object
+     * behind: only changed rows are kept until the finish, which keeps a reload of a million torrents
+     * from holding a million rows in the heap at once. Not thread-safe; one load at a time.
+     */
+    public final class TorrentLoad implements java.util.function.Consumer<TorrentRow> {
+        private final ByteKeyTable<Torrent> current;
+        private final ByteKeyTable.Builder<Torrent> builder;
+        private final java.util.function.IntToLongFunction pendingSnatches;
+        private final java.util.List<Object[]> changed = new java.util.ArrayList<>();
+
+        private TorrentLoad(ByteKeyTable<Torrent> current, java.util.function.IntToLongFunction pendingSnatches) {
+            this.current = current;
+            this.builder = new ByteKeyTable.Builder<>(current.size());
+            this.pendingSnatches = pendingSnatches;
+        }
+
+        @Override
+        public void accept(TorrentRow row) {
             long snatched = row.snatched() + pendingSnatches.applyAsLong(row.id());
             Torrent torrent = current.get(row.infoHash());
             if (torrent != null && torrent.id() == row.id()) {
-                torrent.updateFromDatabase(row.status(), snatched, row.downMultiplier(), row.upMultiplier(),
-                        row.groupId(), row.type());
+                if (!torrent.hasDatabaseFields(row.status(), snatched, row.downMultiplier(), row.upMultiplier(),
+                        row.groupId(), row.type())) {
+                    changed.add(new Object[] {torrent, row});
+                }
             } else {
                 torrent = new Torrent(row.id(), row.infoHash(), row.status(), snatched, row.downMultiplier(),
                         row.upMultiplier(), row.groupId(), row.type(), row.lastAction());
             }
             builder.put(torrent.infoHash(), torrent);
         }
-        torrents = builder.build();
+
+        /** Applies the changed rows and swaps the new table in. */
+        public void finish() {
+            for (Object[] update : changed) {
+                Torrent torrent = (Torrent) update[0];
+                TorrentRow row = (TorrentRow) update[1];
+                torrent.updateFromDatabase(row.status(), row.snatched() + pendingSnatches.applyAsLong(row.id()),
+                        row.downMultiplier(), row.upMultiplier(), row.groupId(), row.type());
+            }
+            torrents = builder.build();
+        }
+
+        /** Rows that changed a torrent that stays (for tests). */
+        public int changed() {
+            return changed.size();
+        }
     }
 
     public void setUsers(ByteKeyTable<User> users) {

@@ -65,6 +65,15 @@ public final class Torrent {
         this.type = type;
     }
 
+    /** Whether a fresh database read would leave the row fields as they are. */
+    public synchronized boolean hasDatabaseFields(int status, long snatched, double downMultiplier,
+                                                  double upMultiplier, int groupId, TorrentType type) {
+        return this.status == status && this.snatched == snatched
+                && Double.compare(this.downMultiplier, downMultiplier) == 0
+                && Double.compare(this.upMultiplier, upMultiplier) == 0 && this.groupId == groupId
+                && this.type == type;
+    }
+
     /** A consistent copy of the row fields and every peer. */
     public synchronized TorrentSnapshot snapshot() {
         PeerSnapshot[] peers = new PeerSnapshot[swarm.size()];
