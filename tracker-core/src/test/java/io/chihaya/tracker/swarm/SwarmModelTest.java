@@ -148,8 +148,8 @@ class SwarmModelTest {
             return random.nextInt(4) == 0 ? 0xFFFF : 1 + random.nextInt(200);
         }
 
-        /** An announce's values, stored both in the swarm and in the model. */
-        void report(int slot, Expected expected) {
+        /** Draws an announce's values into the model only. */
+        void draw(Expected expected) {
             expected.uploaded = counter();
             expected.downloaded = counter();
             expected.left = counter();
@@ -157,6 +157,11 @@ class SwarmModelTest {
             expected.port = random.nextInt(65_536);
             expected.clientId = clientId();
             expected.lastAnnounce = now;
+        }
+
+        /** An announce's values, stored both in the swarm and in the model. */
+        void report(int slot, Expected expected) {
+            draw(expected);
             swarm.update(slot, expected.uploaded, expected.downloaded, expected.left, expected.ip, expected.port,
                     expected.clientId, (int) now);
         }
@@ -170,12 +175,7 @@ class SwarmModelTest {
             expected.startTime = now - random.nextInt(1_000);
             swarm.setStartTime(slot, (int) expected.startTime);
             report(slot, expected);
-            expected.listIndex = keys.size();
-            keys.add(key);
-            model.put(key, expected);
-            if (expected.seeding) {
-                expectedSeeders++;
-            }
+            remember(key, expected);
             checkCounts();
             checkPeer(key, expected);
         }
@@ -185,26 +185,25 @@ class SwarmModelTest {
             Key key = absentKey();
             Expected expected = new Expected();
             expected.seeding = random.nextBoolean();
-            expected.uploaded = counter();
-            expected.downloaded = counter();
-            expected.left = counter();
-            expected.ip = random.nextInt();
-            expected.port = random.nextInt(65_536);
-            expected.clientId = clientId();
-            expected.lastAnnounce = now;
+            draw(expected);
             expected.startTime = now - random.nextInt(1_000);
             note("restore", key);
             swarm.add(new PeerSnapshot(key.userId, key.peerId(), expected.ip, expected.port, expected.uploaded,
                     expected.downloaded, expected.left, expected.startTime, expected.lastAnnounce, expected.clientId,
                     expected.seeding));
+            remember(key, expected);
+            checkCounts();
+            checkPeer(key, expected);
+        }
+
+        /** Enters a peer just added to the swarm into the model. */
+        void remember(Key key, Expected expected) {
             expected.listIndex = keys.size();
             keys.add(key);
             model.put(key, expected);
             if (expected.seeding) {
                 expectedSeeders++;
             }
-            checkCounts();
-            checkPeer(key, expected);
         }
 
         void remove() {
@@ -541,10 +540,7 @@ class SwarmModelTest {
                 expected.seeding = random.nextBoolean();
                 int slot = run.swarm.add(key.userId, key.high, key.mid, key.low, expected.seeding);
                 run.report(slot, expected);
-                expected.listIndex = run.keys.size();
-                run.keys.add(key);
-                run.model.put(key, expected);
-                run.expectedSeeders += expected.seeding ? 1 : 0;
+                run.remember(key, expected);
                 run.note("add", key);
             }
             run.checkAll();
