@@ -97,7 +97,11 @@ public final class Registry {
         private final ByteKeyTable<Torrent> current;
         private final ByteKeyTable.Builder<Torrent> builder;
         private final java.util.function.IntToLongFunction pendingSnatches;
-        private final java.util.List<Object[]> changed = new java.util.ArrayList<>();
+        private final java.util.List<Change> changed = new java.util.ArrayList<>();
+
+        /** A torrent that stays, and its fresh row that differs from it. */
+        private record Change(Torrent torrent, TorrentRow row) {
+        }
 
         private TorrentLoad(ByteKeyTable<Torrent> current, java.util.function.IntToLongFunction pendingSnatches) {
             this.current = current;
@@ -112,7 +116,7 @@ public final class Registry {
             if (torrent != null && torrent.id() == row.id()) {
                 if (!torrent.hasDatabaseFields(row.status(), snatched, row.downMultiplier(), row.upMultiplier(),
                         row.groupId(), row.type())) {
-                    changed.add(new Object[] {torrent, row});
+                    changed.add(new Change(torrent, row));
                 }
             } else {
                 torrent = new Torrent(row.id(), row.infoHash(), row.status(), snatched, row.downMultiplier(),
@@ -123,11 +127,11 @@ public final class Registry {
 
         /** Applies the changed rows and swaps the new table in. */
         public void finish() {
-            for (Object[] update : changed) {
-                Torrent torrent = (Torrent) update[0];
-                TorrentRow row = (TorrentRow) update[1];
-                torrent.updateFromDatabase(row.status(), row.snatched() + pendingSnatches.applyAsLong(row.id()),
-                        row.downMultiplier(), row.upMultiplier(), row.groupId(), row.type());
+            for (Change change : changed) {
+                TorrentRow row = change.row();
+                long snatched = row.snatched() + pendingSnatches.applyAsLong(row.id());
+                change.torrent().updateFromDatabase(row.status(), snatched, row.downMultiplier(), row.upMultiplier(),
+                        row.groupId(), row.type());
             }
             torrents = builder.build();
         }

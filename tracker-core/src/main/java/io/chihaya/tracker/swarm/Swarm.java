@@ -114,15 +114,15 @@ public final class Swarm {
         return slot < seederCount;
     }
 
-    /** Whether the records use the wide layout (for tests and the memory benchmark). */
+    /** Whether the records use the wide layout (tests). */
     boolean isWide() {
         return recordSize == WIDE;
     }
 
     /** The slot of the peer with that key, or -1. */
     int find(int userId, long high, long mid, int low) {
-        if (index != null || wideIndex != null) {
-            int length = indexLength();
+        int length = indexLength();
+        if (length > 0) {
             int i = home(hash(userId, high, mid, low), length);
             while (true) {
                 int entry = entryAt(i);
@@ -165,11 +165,11 @@ public final class Swarm {
         LONG.set(records, off + PEER_ID, high);
         LONG.set(records, off + PEER_ID + 8, mid);
         INT.set(records, off + PEER_ID + 16, low);
-        int length = indexLength();
-        if (length == 0 ? size + 1 > SCAN_LIMIT : (size + 1) * 4 > length * 3) {
-            rebuildIndex();
-        } else if (length > 0) {
+        // An index always has room for the whole capacity (see rebuildIndex), so it never needs growing here.
+        if (indexLength() > 0) {
             indexInsert(slot);
+        } else if (size + 1 > SCAN_LIMIT) {
+            rebuildIndex();
         }
         return slot;
     }
@@ -236,10 +236,6 @@ public final class Swarm {
 
     void setStartTime(int slot, int seconds) {
         INT.set(records, slot * recordSize + START, seconds);
-    }
-
-    void setLastAnnounce(int slot, int seconds) {
-        INT.set(records, slot * recordSize + LAST, seconds);
     }
 
     int userId(int slot) {
@@ -365,7 +361,10 @@ public final class Swarm {
         }
     }
 
-    /** Shrinks the array or the index when they have become sparse. */
+    /**
+     * Shrinks the array when it has become sparse, or drops the index of a swarm that has become small.
+     * The index is sized by the capacity, so it shrinks with the array.
+     */
     private void afterRemovals() {
         int size = size();
         if (size == 0) {
@@ -376,11 +375,8 @@ public final class Swarm {
             wideIndex = null;
         } else if (capacity > 4 && size < capacity / 2) {
             resize(size + Math.max(1, size >> 4));
-        } else {
-            // The index is sized by the capacity, so it shrinks with the array; only a small swarm drops it.
-            if (indexLength() > 0 && size < DROP_INDEX) {
-                rebuildIndex();
-            }
+        } else if (indexLength() > 0 && size < DROP_INDEX) {
+            rebuildIndex();
         }
     }
 
