@@ -52,7 +52,10 @@ public final class Reloader {
         boolean clients = withClients || reloads % 10 == 0;
         reloads++;
         failures += load("users", () -> {
-            registry.loadUsers(loader.users());
+            // Streamed, keeping the objects of unchanged users (see Registry.UserLoad).
+            Registry.UserLoad users = registry.userLoad();
+            loader.users(users);
+            users.finish();
             return registry.users().size();
         });
         failures += load("hnrs", () -> {
