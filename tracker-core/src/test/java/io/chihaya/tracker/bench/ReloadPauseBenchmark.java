@@ -140,6 +140,12 @@ public final class ReloadPauseBenchmark {
             AtomicLong maxDelayDuringReload = new AtomicLong();
             AtomicLong maxDelayOtherwise = new AtomicLong();
             AtomicLong count = new AtomicLong();
+            // Of the announces delayed by more than 5 ms: their total delay, and how much of it the
+            // announcer thread spent runnable but waiting for a CPU (the kernel's schedstat), which
+            // tells CPU contention (other threads and processes) from pauses and locks.
+            AtomicLong slowDelay = new AtomicLong();
+            AtomicLong slowQueued = new AtomicLong();
+            AtomicLong queuedAtLongestDuringReload = new AtomicLong();
             List<Thread> workers = new ArrayList<>();
             long[][] samples = new long[threads][];
             long[][] delays = new long[threads][];
@@ -154,6 +160,7 @@ public final class ReloadPauseBenchmark {
                     long counter = 0;
                     long interval = rate == 0 ? 0 : 1_000_000_000L / rate;
                     long due = System.nanoTime();
+                    long lastQueued = runQueueWait();
                     while (running.get()) {
                         int peer = random.nextInt(peers);
                         counter += 1000;
@@ -172,7 +179,17 @@ public final class ReloadPauseBenchmark {
                         long took = ended - started;
                         long delay = interval > 0 ? ended - Math.min(due, started) : took;
                         boolean inReload = duringReload || reloading.get();
+                        long queuedNow = runQueueWait();
+                        long queued = queuedNow - lastQueued;
+                        lastQueued = queuedNow;
+                        if (delay > 5_000_000) {
+                            slowDelay.addAndGet(delay);
+                            slowQueued.addAndGet(Math.min(queued, delay));
+                        }
                         (inReload ? maxServiceDuringReload : maxServiceOtherwise).accumulateAndGet(took, Math::max);
+                        if (inReload && delay > maxDelayDuringReload.get()) {
+                            queuedAtLongestDuringReload.set(Math.min(queued, delay));
+                        }
                         (inReload ? maxDelayDuringReload : maxDelayOtherwise).accumulateAndGet(delay, Math::max);
                         if (n < latencies.length) {
                             latencies[n] = took;
@@ -213,6 +230,9 @@ public final class ReloadPauseBenchmark {
             System.out.printf("longest announce during reloads: %.2f ms service, %.2f ms delay; at other times: "
                             + "%.2f ms service, %.2f ms delay%n", maxServiceDuringReload.get() / 1e6,
                     maxDelayDuringReload.get() / 1e6, maxServiceOtherwise.get() / 1e6, maxDelayOtherwise.get() / 1e6);
+            System.out.printf("announces delayed > 5 ms: %.1f ms of delay in all, %.1f ms of it waiting for a CPU;"
+                            + " the longest during reloads waited %.2f ms for a CPU%n", slowDelay.get() / 1e6,
+                    slowQueued.get() / 1e6, queuedAtLongestDuringReload.get() / 1e6);
             long[] sum = {0};
             registry.torrents().forEach((h, torrent) -> sum[0] += torrent.seeders() + torrent.leechers());
             System.out.printf("peers in memory at the end: %,d; flush backlog %s%n", sum[0], queues.backlog());
@@ -223,6 +243,21 @@ public final class ReloadPauseBenchmark {
         try (Connection admin = DriverManager.getConnection(server);
              Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + name);
+        }
+    }
+
+    /**
+     * Nanoseconds the calling thread has spent runnable but not running (second field of
+     * /proc/thread-self/schedstat), or 0 where the kernel does not tell. Since the last call, this
+     * covers the wake-up after the pacing sleep and any preemption during the announce.
+     */
+    private static long runQueueWait() {
+        try {
+            String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"))
+                    .trim().split(" ");
+            return Long.parseLong(fields[1]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
         }
     }
 
