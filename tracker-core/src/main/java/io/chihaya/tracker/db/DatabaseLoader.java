@@ -29,30 +29,13 @@ public final class DatabaseLoader {
 
     /** Enabled users. */
     public List<User> users() {
-        List<User> rows = new java.util.ArrayList<>();
-        users(rows::add);
-        return rows;
-    }
-
-    /**
-     * Streams the enabled users to {@code sink} as they arrive ({@value #FETCH_SIZE} rows per fetch).
-     *
-     * @return the number of rows passed on
-     */
-    public int users(java.util.function.Consumer<User> sink) {
-        return jdbi.withHandle(handle -> {
-            int[] count = {0};
-            handle.createQuery("SELECT ID, torrent_pass, DownMultiplier, UpMultiplier, DisableDownload, TrackerHide"
-                            + " FROM users_main WHERE Enabled = '1'")
-                    .setFetchSize(FETCH_SIZE)
-                    .map((rs, ctx) -> new User(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4),
-                            rs.getBoolean(5), rs.getBoolean(6)))
-                    .forEach(user -> {
-                        sink.accept(user);
-                        count[0]++;
-                    });
-            return count[0];
-        });
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT ID, torrent_pass, DownMultiplier, UpMultiplier, DisableDownload, TrackerHide"
+                                + " FROM users_main WHERE Enabled = '1'")
+                .setFetchSize(FETCH_SIZE)
+                .map((rs, ctx) -> new User(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4),
+                        rs.getBoolean(5), rs.getBoolean(6)))
+                .list());
     }
 
     /** Hit-and-runs of enabled users, as {@link LongSet#pair} keys. */

@@ -52,10 +52,7 @@ public final class Reloader {
         boolean clients = withClients || reloads % 10 == 0;
         reloads++;
         failures += load("users", () -> {
-            // Streamed, keeping the objects of unchanged users (see Registry.UserLoad).
-            Registry.UserLoad users = registry.userLoad();
-            loader.users(users);
-            users.finish();
+            registry.loadUsers(loader.users());
             return registry.users().size();
         });
         failures += load("hnrs", () -> {

@@ -63,26 +63,12 @@ public final class ByteKeyTable<V> {
      */
     @SuppressWarnings("unchecked")
     public V get(CharSequence key) {
-        int slot = slot(key);
-        return slot < 0 ? null : (V) values[slot];
-    }
-
-    /**
-     * The key array stored for {@code key} (chars 0-255, as for {@link #get(CharSequence)}), or null;
-     * lets a rebuilt table share the arrays of the keys it keeps.
-     */
-    public byte[] storedKey(CharSequence key) {
-        int slot = slot(key);
-        return slot < 0 ? null : keys[slot];
-    }
-
-    private int slot(CharSequence key) {
         int length = key.length();
         int h = 0x811C9DC5;
         for (int i = 0; i < length; i++) {
             char c = key.charAt(i);
             if (c > 0xFF) {
-                return -1;
+                return null;
             }
             h = (h ^ c) * 0x01000193;
         }
@@ -90,10 +76,10 @@ public final class ByteKeyTable<V> {
         while (true) {
             byte[] candidate = keys[slot];
             if (candidate == null) {
-                return -1;
+                return null;
             }
             if (sameChars(candidate, key)) {
-                return slot;
+                return (V) values[slot];
             }
             slot = (slot + 1) & mask;
         }

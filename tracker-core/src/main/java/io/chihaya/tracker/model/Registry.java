@@ -51,60 +51,13 @@ public final class Registry {
         return users.get(passkey);
     }
 
-    /** Replaces the users with {@code rows} (the enabled users of a fresh load); see {@link UserLoad}. */
+    /** Replaces the users with {@code rows} (the enabled users of a fresh load). */
     public void loadUsers(Iterable<User> rows) {
-        UserLoad load = userLoad();
+        ByteKeyTable.Builder<User> builder = new ByteKeyTable.Builder<>(users.size());
         for (User user : rows) {
-            load.accept(user);
+            builder.put(user.passkey().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), user);
         }
-        load.finish();
-    }
-
-    /**
-     * A replacement of the users that takes the rows one at a time as they stream from the database;
-     * nothing changes until {@link UserLoad#finish()}.
-     */
-    public UserLoad userLoad() {
-        return new UserLoad(users);
-    }
-
-    /**
-     * Builds the next user table from streamed rows. A user whose row is unchanged keeps its object
-     * and its passkey array, so a reload of a hundred thousand unchanged users leaves almost nothing
-     * new in the heap: what a reload allocates dies young, instead of surviving into the old
-     * generation (and being copied on the way) only to replace an equal object. Not thread-safe; one
-     * load at a time.
-     */
-    public final class UserLoad implements java.util.function.Consumer<User> {
-        private final ByteKeyTable<User> current;
-        private final ByteKeyTable.Builder<User> builder;
-        private int kept;
-
-        private UserLoad(ByteKeyTable<User> current) {
-            this.current = current;
-            this.builder = new ByteKeyTable.Builder<>(current.size());
-        }
-
-        @Override
-        public void accept(User row) {
-            User old = current.get(row.passkey());
-            if (row.equals(old)) {
-                builder.put(current.storedKey(row.passkey()), old);
-                kept++;
-            } else {
-                builder.put(row.passkey().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), row);
-            }
-        }
-
-        /** Swaps the new table in. */
-        public void finish() {
-            users = builder.build();
-        }
-
-        /** Rows that kept the user object already loaded (for tests). */
-        public int kept() {
-            return kept;
-        }
+        users = builder.build();
     }
 
     /**
