@@ -129,6 +129,8 @@ public final class Registry {
         public void finish() {
             for (Change change : changed) {
                 TorrentRow row = change.row();
+                // Read again, not the figure of accept(): snatches counted since the row arrived are
+                // pending now and would be lost if the older sum were written over the torrent.
                 long snatched = row.snatched() + pendingSnatches.applyAsLong(row.id());
                 change.torrent().updateFromDatabase(row.status(), snatched, row.downMultiplier(), row.upMultiplier(),
                         row.groupId(), row.type());

@@ -93,4 +93,18 @@ class TorrentLoadTest {
         assertThat(registry.torrents().get(hash(2))).isNotSameAs(old);
         assertThat(registry.torrents().get(hash(2)).id()).isEqualTo(99);
     }
+
+    @Test
+    void theFinishAddsThePendingSnatchesOfThatMomentNotOfTheRowsArrival() {
+        Registry registry = registryWith(3);
+        Torrent two = registry.torrents().get(hash(2));
+        long[] pending = {0};
+        Registry.TorrentLoad load = registry.torrentLoad(id -> id == 2 ? pending[0] : 0);
+        load.accept(row(2, 1, 5, 1.0));
+        // A completion counted after the row arrived, before the swap: it must not be lost.
+        pending[0] = 4;
+        load.finish();
+        assertThat(two.status()).isEqualTo(1);
+        assertThat(two.snatched()).as("database 5 + the 4 pending at the finish").isEqualTo(9);
+    }
 }
