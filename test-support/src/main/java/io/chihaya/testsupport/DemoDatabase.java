@@ -105,6 +105,7 @@ public final class DemoDatabase {
             AtomicReference<File> serverExecutable = new AtomicReference<>(server);
             config.setExecutable(DBConfiguration.Executable.Server, serverExecutable::get);
             DB db = DB.newEmbeddedDB(config.build());
+            StartWait.set(db, StartWait.DEFAULT);
             Path launcher = ownSessionLauncher(folder, server.toPath());
             if (launcher != null) {
                 serverExecutable.set(launcher.toFile());

@@ -59,6 +59,7 @@ final class EmbeddedMariaDb {
         DB db;
         try {
             db = DB.newEmbeddedDB(config.build());
+            StartWait.set(db, StartWait.DEFAULT);
             db.start();
         } catch (ManagedProcessException | RuntimeException e) {
             deleteRecursively(run);
