@@ -11,7 +11,14 @@ import java.nio.channels.SocketChannel;
  */
 final class Connection {
     final SocketChannel channel;
-    final SelectionKey key;
+    /**
+     * The connection's registration with its loop's selector; null until it first has to wait for
+     * the socket. A request that is already there when the connection is accepted, and that closes
+     * it, is answered without ever registering.
+     */
+    SelectionKey key;
+    /** Whether TCP_NODELAY is set; it is, before any write on a connection that stays open. */
+    boolean noDelay;
     final InetAddress remote;
     final BodySkipper body;
 
@@ -42,9 +49,8 @@ final class Connection {
     /** Position in the loop's list of connections. */
     int slot;
 
-    Connection(SocketChannel channel, SelectionKey key, InetAddress remote, long now, long maxBody) {
+    Connection(SocketChannel channel, InetAddress remote, long now, long maxBody) {
         this.channel = channel;
-        this.key = key;
         this.remote = remote;
         this.lastActivity = now;
         this.body = new BodySkipper(maxBody);

@@ -188,19 +188,41 @@ final class EventLoop implements Runnable {
                 closeQuietly(channel);
                 continue;
             }
+            Connection c;
             try {
                 channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetAddress remote = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
-                SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                Connection c = new Connection(channel, key, remote, now, settings.maxBodyBytes());
-                key.attach(c);
-                c.slot = connections.size();
-                connections.add(c);
+                c = new Connection(channel, remote, now, settings.maxBodyBytes());
             } catch (IOException | RuntimeException e) {
                 openConnections.decrementAndGet();
                 closeQuietly(channel);
+                continue;
             }
+            c.slot = connections.size();
+            connections.add(c);
+            // The client usually sends its request right after connecting, so it is often here
+            // already: reading now answers it without waiting for the selector, and a connection
+            // that closes after one answer never registers with it at all.
+            try {
+                read(c);
+                if (!c.closed && c.key == null && c.pending == null && !c.deferred) {
+                    interest(c, SelectionKey.OP_READ);
+                }
+            } catch (IOException e) {
+                close(c);
+            } catch (RuntimeException e) {
+                LOG.error("closing a connection after an unexpected error", e);
+                close(c);
+            }
+        }
+    }
+
+    /** Sets what {@code c} waits for, registering it with the selector the first time it waits. */
+    private void interest(Connection c, int ops) throws IOException {
+        if (c.key != null) {
+            c.key.interestOps(ops);
+        } else if (ops != 0) {
+            c.key = c.channel.register(selector, ops, c);
         }
     }
 
@@ -311,7 +333,9 @@ final class EventLoop implements Runnable {
 
     Deferred defer(Connection c) {
         c.deferred = true;
-        c.key.interestOps(0);
+        if (c.key != null) {
+            c.key.interestOps(0);
+        }
         return new Deferred(this, c);
     }
 
@@ -338,18 +362,23 @@ final class EventLoop implements Runnable {
         if (out.position() > 0) {
             out.flip();
             try {
+                if (!c.noDelay && !c.closing) {
+                    // Not needed for a last answer: closing the socket sends it at once.
+                    c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    c.noDelay = true;
+                }
                 if (c.pending == null) {
                     c.channel.write(out);
+                }
+                if (out.hasRemaining()) {
+                    c.appendPending(out.array(), out.position(), out.remaining());
+                    c.writeProgress = now;
+                    interest(c, SelectionKey.OP_WRITE);
                 }
             } catch (IOException e) {
                 out.clear();
                 close(c);
                 return;
-            }
-            if (out.hasRemaining()) {
-                c.appendPending(out.array(), out.position(), out.remaining());
-                c.writeProgress = now;
-                c.key.interestOps(SelectionKey.OP_WRITE);
             }
             out.clear();
             c.lastActivity = now;
@@ -385,7 +414,12 @@ final class EventLoop implements Runnable {
         if (c.closed || c.pending != null || c.deferred) {
             return;
         }
-        c.key.interestOps(SelectionKey.OP_READ);
+        try {
+            interest(c, SelectionKey.OP_READ);
+        } catch (IOException e) {
+            close(c);
+            return;
+        }
         if (c.stashLength > 0) {
             process(c, c.unstash(in));
         }
@@ -419,7 +453,9 @@ final class EventLoop implements Runnable {
             return;
         }
         c.closed = true;
-        c.key.cancel();
+        if (c.key != null) {
+            c.key.cancel();
+        }
         closeQuietly(c.channel);
         openConnections.decrementAndGet();
         Connection last = connections.remove(connections.size() - 1);

@@ -34,6 +34,8 @@ class HttpServerTest {
     private HttpServer server;
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<Deferred> waiting = new ArrayList<>();
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final CountDownLatch hold = new CountDownLatch(1);
 
     /** Body: "path|query|x-test header", raw bytes as ISO-8859-1; /defer answers from another thread. */
     private void handle(Exchange exchange) {
@@ -55,6 +57,14 @@ class HttpServerTest {
                 answer.respond(200, TEXT, bytes);
             });
             worker.start();
+        } else if (path.equals("/hold")) {
+            holding.countDown(); // keeps the loop's thread busy, as a burst of work would
+            try {
+                hold.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.respond(200, TEXT, bytes, 0, bytes.length);
         } else if (path.equals("/nothing")) {
             return; // a handler bug: the server must still answer
         } else if (path.equals("/throw")) {
@@ -76,6 +86,7 @@ class HttpServerTest {
     @AfterEach
     void stop() {
         release.countDown();
+        hold.countDown();
         if (server != null) {
             server.stop(2_000);
         }
@@ -250,6 +261,46 @@ class HttpServerTest {
             assertThat(readAll(socket, 300)).as("nothing before the deferred answer").isEmpty();
             release.countDown();
             assertThat(withoutDates(readAll(socket, 500))).isEqualTo(ok("/defer|1|null", true) + ok("/after|2|null", true));
+        }
+    }
+
+    @Test
+    void requestsAlreadyThereWhenTheirConnectionIsAcceptedAreAnsweredAndTheConnectionsWorkOn() throws Exception {
+        HttpServer.Settings d = HttpServer.Settings.defaults();
+        int port = start(new HttpServer.Settings(1, d.maxHeadBytes(), d.maxBodyBytes(), d.requestTimeoutMillis(),
+                d.idleTimeoutMillis(), d.writeTimeoutMillis(), d.maxConnections(), d.backlog()));
+        try (Socket busy = new Socket(InetAddress.getLoopbackAddress(), port);
+             Socket closing = new Socket(InetAddress.getLoopbackAddress(), port);
+             Socket kept = new Socket(InetAddress.getLoopbackAddress(), port);
+             Socket big = new Socket(InetAddress.getLoopbackAddress(), port);
+             Socket deferred = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            busy.getOutputStream().write("GET /hold HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+            // The only loop is busy: these connections wait to be accepted with their requests in hand.
+            closing.getOutputStream().write("GET /c HTTP/1.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            kept.getOutputStream().write("GET /k?1 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            big.getOutputStream().write("GET /big HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            deferred.getOutputStream().write("GET /defer?1 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            hold.countDown();
+            assertThat(withoutDates(readAll(busy, 500))).isEqualTo(ok("/hold||null", true));
+            assertThat(withoutDates(readAll(closing, 2000))).isEqualTo(ok("/c||null", false));
+            assertThat(closedByServer(closing, 1000)).isTrue();
+            // A connection answered at once must still be watched for its next request...
+            assertThat(withoutDates(readAll(kept, 500))).isEqualTo(ok("/k|1|null", true));
+            kept.getOutputStream().write("GET /k?2 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(withoutDates(readAll(kept, 500))).isEqualTo(ok("/k|2|null", true));
+            // ...and for the rest of an answer the socket could not take at once...
+            String header = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4194304\r\n"
+                    + "Connection: keep-alive\r\n\r\n";
+            assertThat(withoutDates(readAll(big, 500))).hasSize(header.length() + 4 * 1024 * 1024).startsWith(header);
+            big.getOutputStream().write("GET /after-big HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(withoutDates(readAll(big, 500))).isEqualTo(ok("/after-big||null", true));
+            // ...and after an answer given later by another thread.
+            release.countDown();
+            assertThat(withoutDates(readAll(deferred, 500))).isEqualTo(ok("/defer|1|null", true));
+            deferred.getOutputStream().write("GET /d?2 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(withoutDates(readAll(deferred, 500))).isEqualTo(ok("/d|2|null", true));
         }
     }
 
