@@ -156,7 +156,8 @@ public final class TrackerServer {
                     + oneLine(e));
         }
         port = http.port();
-        LOG.info("listening on {}:{} ({} I/O threads)", listen.bindHost(), port, httpSettings.ioThreads());
+        LOG.info("listening on {}:{} ({} I/O threads, TCP_DEFER_ACCEPT {})", listen.bindHost(), port,
+                httpSettings.ioThreads(), http.deferAccept() ? httpSettings.deferAcceptSeconds() + " s" : "off");
     }
 
     /**

@@ -39,28 +39,46 @@ public final class HttpServer {
      * @param writeTimeoutMillis   time an answer may wait for a client that does not read
      * @param maxConnections       connections open at once; more are closed as soon as accepted
      * @param backlog              listen backlog
+     * @param deferAcceptSeconds   on Linux, how long the kernel holds a new connection that has not
+     *                             sent anything yet before passing it on (TCP_DEFER_ACCEPT); 0: off
      */
     public record Settings(int ioThreads, int maxHeadBytes, long maxBodyBytes, long requestTimeoutMillis,
-                           long idleTimeoutMillis, long writeTimeoutMillis, int maxConnections, int backlog) {
+                           long idleTimeoutMillis, long writeTimeoutMillis, int maxConnections, int backlog,
+                           int deferAcceptSeconds) {
         public Settings {
             if (ioThreads < 1 || maxHeadBytes < 256 || maxBodyBytes < 0 || requestTimeoutMillis < 1
-                    || idleTimeoutMillis < 1 || writeTimeoutMillis < 1 || maxConnections < 1 || backlog < 1) {
+                    || idleTimeoutMillis < 1 || writeTimeoutMillis < 1 || maxConnections < 1 || backlog < 1
+                    || deferAcceptSeconds < 0) {
                 throw new IllegalArgumentException("impossible HTTP settings: " + this);
             }
         }
 
         /**
          * One I/O thread per CPU, 16 KB heads, 64 KB bodies, 10 s to send a request, 60 s idle
-         * keep-alive, 60 s for a stalled write, 50,000 connections, backlog 4096.
+         * keep-alive, 60 s for a stalled write, 50,000 connections, backlog 4096, connections held
+         * by the kernel for up to 10 s until they send their request.
          */
         public static Settings defaults() {
             return new Settings(Runtime.getRuntime().availableProcessors(), 16 * 1024, 64 * 1024, 10_000, 60_000,
-                    60_000, 50_000, 4096);
+                    60_000, 50_000, 4096, 10);
         }
 
         /** The same with other timeouts (tests). */
         public Settings withTimeouts(long request, long idle, long write) {
-            return new Settings(ioThreads, maxHeadBytes, maxBodyBytes, request, idle, write, maxConnections, backlog);
+            return new Settings(ioThreads, maxHeadBytes, maxBodyBytes, request, idle, write, maxConnections, backlog,
+                    deferAcceptSeconds);
+        }
+
+        /** The same with another number of I/O threads and connection limit (tests). */
+        public Settings withThreadsAndLimit(int threads, int connections) {
+            return new Settings(threads, maxHeadBytes, maxBodyBytes, requestTimeoutMillis, idleTimeoutMillis,
+                    writeTimeoutMillis, connections, backlog, deferAcceptSeconds);
+        }
+
+        /** The same with another TCP_DEFER_ACCEPT time, 0 for none. */
+        public Settings withDeferAccept(int seconds) {
+            return new Settings(ioThreads, maxHeadBytes, maxBodyBytes, requestTimeoutMillis, idleTimeoutMillis,
+                    writeTimeoutMillis, maxConnections, backlog, seconds);
         }
     }
 
@@ -69,6 +87,7 @@ public final class HttpServer {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final int port;
+    private final boolean deferAccept;
     private boolean stopped;
 
     private HttpServer(InetSocketAddress address, Handler handler, Settings settings) throws IOException {
@@ -77,6 +96,7 @@ public final class HttpServer {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(address, settings.backlog());
             channel.configureBlocking(false);
+            deferAccept = settings.deferAcceptSeconds() > 0 && DeferAccept.enable(channel, settings.deferAcceptSeconds());
             port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             for (int i = 0; i < settings.ioThreads(); i++) {
                 loops.add(new EventLoop(settings, handler, channel, openConnections));
@@ -101,6 +121,14 @@ public final class HttpServer {
     /** The port listened on. */
     public int port() {
         return port;
+    }
+
+    /**
+     * Whether TCP_DEFER_ACCEPT took effect: the kernel passes a connection on only once it has sent
+     * something, so most requests are already there when their connection is accepted.
+     */
+    public boolean deferAccept() {
+        return deferAccept;
     }
 
     /** Connections open now. */

@@ -15,12 +15,14 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The HTTP server on its own, with a handler that echoes what it was given: framing, keep-alive,
@@ -267,8 +269,7 @@ class HttpServerTest {
     @Test
     void requestsAlreadyThereWhenTheirConnectionIsAcceptedAreAnsweredAndTheConnectionsWorkOn() throws Exception {
         HttpServer.Settings d = HttpServer.Settings.defaults();
-        int port = start(new HttpServer.Settings(1, d.maxHeadBytes(), d.maxBodyBytes(), d.requestTimeoutMillis(),
-                d.idleTimeoutMillis(), d.writeTimeoutMillis(), d.maxConnections(), d.backlog()));
+        int port = start(d.withThreadsAndLimit(1, d.maxConnections()));
         try (Socket busy = new Socket(InetAddress.getLoopbackAddress(), port);
              Socket closing = new Socket(InetAddress.getLoopbackAddress(), port);
              Socket kept = new Socket(InetAddress.getLoopbackAddress(), port);
@@ -305,8 +306,24 @@ class HttpServerTest {
     }
 
     @Test
+    void onLinuxTheKernelHoldsAConnectionUntilItSendsSomething() throws Exception {
+        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux"), "TCP_DEFER_ACCEPT is Linux's");
+        int port = start(HttpServer.Settings.defaults().withThreadsAndLimit(1, 10));
+        assertThat(server.deferAccept()).as("TCP_DEFER_ACCEPT set (surefire opens sun.nio.ch, as the manifest does)")
+                .isTrue();
+        try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            Thread.sleep(300);
+            assertThat(server.openConnections()).as("connected, nothing sent: not accepted yet").isZero();
+            silent.getOutputStream().write("GET /spoke HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(withoutDates(readAll(silent, 500))).isEqualTo(ok("/spoke||null", true));
+            assertThat(server.openConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void slowIdleAndStalledConnectionsAreClosedAtTheirTimeouts() throws IOException, InterruptedException {
-        int port = start(HttpServer.Settings.defaults().withTimeouts(600, 800, 700));
+        // The idle connection never sends a byte: with TCP_DEFER_ACCEPT the kernel would hold it.
+        int port = start(HttpServer.Settings.defaults().withTimeouts(600, 800, 700).withDeferAccept(0));
         try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), port);
              Socket idle = new Socket(InetAddress.getLoopbackAddress(), port);
              Socket stalled = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -330,9 +347,8 @@ class HttpServerTest {
 
     @Test
     void connectionsBeyondTheLimitAreClosedAtOnce() throws IOException, InterruptedException {
-        HttpServer.Settings d = HttpServer.Settings.defaults();
-        int port = start(new HttpServer.Settings(1, d.maxHeadBytes(), d.maxBodyBytes(), d.requestTimeoutMillis(),
-                d.idleTimeoutMillis(), d.writeTimeoutMillis(), 3, d.backlog()));
+        // Silent connections count only once accepted: without TCP_DEFER_ACCEPT, at once.
+        int port = start(HttpServer.Settings.defaults().withThreadsAndLimit(1, 3).withDeferAccept(0));
         List<Socket> open = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -357,7 +373,7 @@ class HttpServerTest {
 
     @Test
     void stopClosesIdleConnectionsAndFinishesTheRequestInFlight() throws Exception {
-        int port = start();
+        int port = start(HttpServer.Settings.defaults().withDeferAccept(0)); // the idle one never sends
         try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), port);
              Socket busy = new Socket(InetAddress.getLoopbackAddress(), port)) {
             busy.getOutputStream().write("GET /defer?inflight HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
