@@ -39,12 +39,10 @@ final class DeferAccept {
         }
         try {
             FileDescriptor fd = descriptor(channel);
-            Class<?> net = Class.forName("sun.nio.ch.Net");
-            Method set = net.getDeclaredMethod("setIntOption0", FileDescriptor.class, boolean.class, int.class,
-                    int.class, int.class, boolean.class);
-            set.setAccessible(true);
-            set.invoke(null, fd, false, IPPROTO_TCP, TCP_DEFER_ACCEPT, seconds, false);
-            int value = get(channel);
+            net("setIntOption0", FileDescriptor.class, boolean.class, int.class, int.class, int.class, boolean.class)
+                    .invoke(null, fd, false, IPPROTO_TCP, TCP_DEFER_ACCEPT, seconds, false);
+            int value = (Integer) net("getIntOption0", FileDescriptor.class, boolean.class, int.class, int.class)
+                    .invoke(null, fd, false, IPPROTO_TCP, TCP_DEFER_ACCEPT);
             LOG.debug("TCP_DEFER_ACCEPT set to {} s (the kernel reads back {} s)", seconds, value);
             return value > 0;
         } catch (InvocationTargetException e) {
@@ -58,12 +56,11 @@ final class DeferAccept {
         }
     }
 
-    /** The kernel's TCP_DEFER_ACCEPT on {@code channel}, in seconds (tests). */
-    static int get(ServerSocketChannel channel) throws ReflectiveOperationException {
-        Method get = Class.forName("sun.nio.ch.Net").getDeclaredMethod("getIntOption0", FileDescriptor.class,
-                boolean.class, int.class, int.class);
-        get.setAccessible(true);
-        return (Integer) get.invoke(null, descriptor(channel), false, IPPROTO_TCP, TCP_DEFER_ACCEPT);
+    /** A static method of the JDK's {@code sun.nio.ch.Net}, made callable. */
+    private static Method net(String name, Class<?>... parameters) throws ReflectiveOperationException {
+        Method method = Class.forName("sun.nio.ch.Net").getDeclaredMethod(name, parameters);
+        method.setAccessible(true);
+        return method;
     }
 
     private static FileDescriptor descriptor(ServerSocketChannel channel) throws ReflectiveOperationException {
