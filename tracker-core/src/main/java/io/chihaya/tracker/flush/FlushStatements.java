@@ -23,9 +23,10 @@ import java.util.TreeSet;
  * (FlushThroughput in bench/jmh measures it).
  *
  * <p>Each batch is written in primary-key order. InnoDB then walks its index forwards instead of
- * jumping around it, which took 6-7 % less of MariaDB's CPU for the same transfer_history upserts
- * (docs/PERFORMANCE.md), and two transactions on the same table (the history and the snatch
- * writers both write transfer_history) lock their rows in the same order.
+ * jumping around it: 7 % less of MariaDB's CPU for the same transfer_history upserts
+ * (bench/flush-sql), about a tenth less per row under the load benchmark (docs/PERFORMANCE.md).
+ * Two transactions on the same table (the history and the snatch writers both write
+ * transfer_history) also lock their rows in the same order.
  */
 final class FlushStatements {
     /** Rows per statement: about 100-200 KB of SQL, far below max_allowed_packet (16 MB by default). */
@@ -246,7 +247,10 @@ final class FlushStatements {
         }
     }
 
-    /** The batch in key order (a sorted copy: the caller's list is left as it is), in statements of at most ROWS_PER_STATEMENT rows. */
+    /**
+     * The batch in key order, cut into statements of at most ROWS_PER_STATEMENT rows. It sorts a
+     * copy: the caller's list, which a failed write puts back, is left as it is.
+     */
     private static <D> List<List<D>> chunks(List<D> batch, Comparator<? super D> order) {
         List<D> sorted = new ArrayList<>(batch);
         sorted.sort(order);
