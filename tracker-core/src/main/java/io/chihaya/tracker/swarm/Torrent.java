@@ -87,6 +87,7 @@ public final class Torrent {
     public static Torrent restore(TorrentSnapshot s) {
         Torrent torrent = new Torrent(s.id(), s.infoHash().clone(), s.status(), s.snatched(), s.downMultiplier(),
                 s.upMultiplier(), s.groupId(), s.type(), s.lastAction());
+        torrent.swarm.reserve(s.peers().size());
         for (PeerSnapshot peer : s.peers()) {
             torrent.swarm.add(peer);
         }
