@@ -19,6 +19,9 @@ import java.util.Random;
  * tracker writes), {@code unsorted} (the same in hash order, as before 5179697), {@code bulk} (one
  * server-side prepared single-row statement, executeBatch with useBulkStmts).
  *
+ * <p>HEAD and TAIL are a copy of the statement FlushStatements.HISTORY writes (this file runs on
+ * its own, with only the driver on the class path): a change there must be made here too.
+ *
  * <p>Arguments: form, batches, MariaDB pid, JDBC URL of the benchmark database.
  */
 public final class FlushSql {
