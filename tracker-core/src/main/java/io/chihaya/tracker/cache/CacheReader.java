@@ -3,6 +3,7 @@ package io.chihaya.tracker.cache;
 import io.chihaya.tracker.model.TorrentType;
 import io.chihaya.tracker.model.User;
 import io.chihaya.tracker.swarm.PeerSnapshot;
+import io.chihaya.tracker.swarm.Torrent;
 import io.chihaya.tracker.swarm.TorrentSnapshot;
 
 import java.io.IOException;
@@ -309,9 +310,17 @@ final class CacheReader {
             if (earlier != null) {
                 throw corrupt(at + 4, name + ": the same info hash as torrent #" + earlier);
             }
-            PeerSnapshot[] list = readPeers(in, base, name, count);
-            visitor.torrent(new TorrentSnapshot(id, infoHash, status, snatched, down, up, groupId,
-                    TorrentType.values()[type], lastAction, List.of(list)));
+            if (visitor.restoresTorrents()) {
+                Torrent torrent = new Torrent(id, infoHash, status, snatched, down, up, groupId,
+                        TorrentType.values()[type], lastAction);
+                torrent.reservePeers(count);
+                restorePeers(in, base, name, count, torrent);
+                visitor.restoredTorrent(torrent);
+            } else {
+                PeerSnapshot[] list = readPeers(in, base, name, count);
+                visitor.torrent(new TorrentSnapshot(id, infoHash, status, snatched, down, up, groupId,
+                        TorrentType.values()[type], lastAction, List.of(list)));
+            }
             torrents++;
             peers += count;
             advance(1 + count);
@@ -351,6 +360,52 @@ final class CacheReader {
             }
         }
         return list;
+    }
+
+    /**
+     * Reads {@code count} peers into {@code torrent}'s swarm straight from the section's bytes, with the
+     * checks and messages of {@link #readPeers} (the swarm itself finds a repeated key).
+     */
+    private void restorePeers(ByteBuffer in, long base, String torrentName, int count, Torrent torrent)
+            throws CacheCorruptException {
+        byte[] bytes = in.array(); // a heap buffer from loadBody, array offset 0
+        int first = in.position();
+        for (int i = 0; i < count; i++) {
+            long at = base + in.position();
+            int userId = in.getInt();
+            int peerIdAt = in.position();
+            in.position(peerIdAt + 20);
+            int ip = in.getInt();
+            int port = in.getShort() & 0xFFFF;
+            long uploaded = in.getLong();
+            long downloaded = in.getLong();
+            long left = in.getLong();
+            long start = in.getInt() & 0xFFFFFFFFL;
+            long lastAnnounce = in.getInt() & 0xFFFFFFFFL;
+            int clientId = in.getInt();
+            int flags = in.get() & 0xFF;
+            if ((flags & ~PEER_SEEDING) != 0) {
+                throw corrupt(at + PEER_SIZE - 1, torrentName + ", peer #" + i + String.format(": unknown flags 0x%02x", flags));
+            }
+            if (!torrent.restorePeer(userId, bytes, peerIdAt, ip, port, uploaded, downloaded, left, start,
+                    lastAnnounce, clientId, (flags & PEER_SEEDING) != 0)) {
+                throw corrupt(at, torrentName + ", peer #" + i + ": the same user " + userId + " and peer id "
+                        + HEX.formatHex(bytes, peerIdAt, peerIdAt + 20) + " as peer #"
+                        + earlierPeer(bytes, first, i));
+            }
+        }
+    }
+
+    /** The first of the torrent's peers before peer #{@code i} with its user id and peer_id (an error path). */
+    private static int earlierPeer(byte[] bytes, int first, int i) {
+        int record = first + i * PEER_SIZE;
+        for (int j = 0; j < i; j++) {
+            int other = first + j * PEER_SIZE;
+            if (Arrays.equals(bytes, other, other + 24, bytes, record, record + 24)) {
+                return j;
+            }
+        }
+        throw new IllegalStateException("the swarm reported a repeated key that the bytes do not show");
     }
 
     private void need(ByteBuffer in, int bytes, long at, String name) throws CacheCorruptException {

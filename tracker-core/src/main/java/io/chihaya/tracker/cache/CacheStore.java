@@ -206,6 +206,49 @@ public final class CacheStore {
     }
 
     /**
+     * Reads and checks the whole file as {@link #read()} does, building each torrent's swarm straight
+     * from the file (no snapshot per peer): what the tracker's start installs.
+     *
+     * @return the contents, or empty when there is no file
+     * @throws CacheCorruptException the file is damaged or not a cache this build can read
+     * @throws IOException           the file could not be read
+     */
+    public Optional<RestoredCache> restore() throws IOException {
+        ArrayList<User> users = new ArrayList<>();
+        List<ByteKeyTable.Builder<Torrent>> torrents = new ArrayList<>(1);
+        Map<Integer, String> clients = new java.util.TreeMap<>();
+        Optional<CacheHeader> header = read(new CacheVisitor() {
+            @Override
+            public void header(CacheHeader header) {
+                users.ensureCapacity(header.users()); // bounded: checked against the file size
+                torrents.add(new ByteKeyTable.Builder<>(header.torrents()));
+            }
+
+            @Override
+            public void user(User user) {
+                users.add(user);
+            }
+
+            @Override
+            public boolean restoresTorrents() {
+                return true;
+            }
+
+            @Override
+            public void restoredTorrent(Torrent torrent) {
+                torrents.get(0).put(torrent.infoHash(), torrent);
+            }
+
+            @Override
+            public void approvedClient(int id, String peerIdPrefix) {
+                clients.put(id, peerIdPrefix);
+            }
+        }, CacheProgress.NONE);
+        return header.map(h -> new RestoredCache(h.writtenAt(), List.copyOf(users), torrents.get(0).build(),
+                java.util.Collections.unmodifiableMap(clients), h.peers()));
+    }
+
+    /**
      * Streams the file through {@code visitor}, checking everything (the checksums before the first
      * entry), for tools that summarise or convert large caches without holding them.
      *
@@ -250,17 +293,17 @@ public final class CacheStore {
      * {@code cc inspect}. Temporary files left beside it by a write that a crash interrupted (never
      * read) are deleted, so that repeated crashes cannot fill the disk. Never throws.
      */
-    public Optional<CacheContents> readOrQuarantine() {
+    public Optional<RestoredCache> readOrQuarantine() {
         long started = System.nanoTime();
         removeLeftoverTemporaryFiles();
         try {
-            Optional<CacheContents> contents = read();
+            Optional<RestoredCache> contents = restore();
             if (contents.isEmpty()) {
                 log.info("no cache at {}: starting with empty swarms", file);
             } else {
-                CacheContents c = contents.get();
+                RestoredCache c = contents.get();
                 log.info("cache read from {}: {} users, {} torrents, {} peers, written at {}, in {} ms", file,
-                        c.users().size(), c.torrents().size(), c.peerCount(), c.writtenAt(),
+                        c.users().size(), c.torrents().size(), c.peers(), c.writtenAt(),
                         Duration.ofNanos(System.nanoTime() - started).toMillis());
             }
             return contents;

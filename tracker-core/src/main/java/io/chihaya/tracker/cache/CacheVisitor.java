@@ -1,6 +1,7 @@
 package io.chihaya.tracker.cache;
 
 import io.chihaya.tracker.model.User;
+import io.chihaya.tracker.swarm.Torrent;
 import io.chihaya.tracker.swarm.TorrentSnapshot;
 
 /**
@@ -20,6 +21,20 @@ public interface CacheVisitor {
 
     /** One torrent with its peers (seeders and leechers, in no particular order). */
     default void torrent(TorrentSnapshot torrent) {
+    }
+
+    /**
+     * Whether this visitor takes each torrent as a {@link Torrent} with its swarm, built straight from
+     * the file's bytes ({@link #restoredTorrent}), instead of a {@link TorrentSnapshot}. The tracker's
+     * start does: a snapshot object per peer, all alive until the last torrent is read, cost it a
+     * second of copying garbage collections at a million peers.
+     */
+    default boolean restoresTorrents() {
+        return false;
+    }
+
+    /** One torrent with its swarm, when {@link #restoresTorrents()}; checked as a snapshot would be. */
+    default void restoredTorrent(Torrent torrent) {
     }
 
     /** One approved client ({@code approved_clients.id} and its peer_id prefix), after every torrent. */

@@ -194,6 +194,26 @@ public final class Swarm {
         setStartTime(slot, (int) peer.startTime());
     }
 
+    /**
+     * Adds a peer read straight from a cache file (start-up), its peer_id at
+     * {@code peerId[offset, offset + 20)}, without building a {@link PeerSnapshot} first.
+     *
+     * @return false, with nothing changed, when the swarm already holds that user and peer_id
+     */
+    boolean restore(int userId, byte[] peerId, int offset, int ip, int port, long uploaded, long downloaded,
+                    long left, int startTime, int lastAnnounce, int clientId, boolean seeding) {
+        long high = (long) LONG.get(peerId, offset);
+        long mid = (long) LONG.get(peerId, offset + 8);
+        int low = (int) INT.get(peerId, offset + 16);
+        if (find(userId, high, mid, low) >= 0) {
+            return false;
+        }
+        int slot = add(userId, high, mid, low, seeding);
+        update(slot, uploaded, downloaded, left, ip, port, clientId, lastAnnounce);
+        setStartTime(slot, startTime);
+        return true;
+    }
+
     /** Removes the peer in that slot. */
     void remove(int slot) {
         detach(slot);

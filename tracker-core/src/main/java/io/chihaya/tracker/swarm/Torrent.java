@@ -95,6 +95,28 @@ public final class Torrent {
     }
 
     /**
+     * Makes room for {@code peers} more peers at once, before a cache restore adds them with
+     * {@link #restorePeer}.
+     */
+    public synchronized void reservePeers(int peers) {
+        swarm.reserve(swarm.size() + peers);
+    }
+
+    /**
+     * Adds one peer read from a cache file (start-up), its 20-byte peer_id at {@code peerId[offset]};
+     * the times are unsigned seconds. Values too big for the swarm's narrow records widen it, as an
+     * announce would.
+     *
+     * @return false, with nothing changed, when the swarm already holds that user and peer_id
+     */
+    public synchronized boolean restorePeer(int userId, byte[] peerId, int offset, int ip, int port, long uploaded,
+                                            long downloaded, long left, long startTime, long lastAnnounce,
+                                            int clientId, boolean seeding) {
+        return swarm.restore(userId, peerId, offset, ip, port, uploaded, downloaded, left, (int) startTime,
+                (int) lastAnnounce, clientId, seeding);
+    }
+
+    /**
      * Removes peers idle since before {@code cutoff}.
      *
      * @return the number removed

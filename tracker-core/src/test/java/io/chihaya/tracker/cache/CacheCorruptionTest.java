@@ -185,6 +185,17 @@ class CacheCorruptionTest {
         assertCorrupt("at byte " + (TORRENT_AT - 31 + 69 + 2 * 67) + ": torrent #0 (id 70), peer #2: the same user 5 and peer id "
                 + "2d5452323934302d616161616161616161616161 as peer #0");
 
+        // A swarm big enough to be indexed finds the repeat through its index.
+        List<PeerSnapshot> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(peer(5 + i % 3, String.format("-TR2940-%012d", i), i % 2 == 0));
+        }
+        many.add(peer(8, String.format("-TR2940-%012d", 3), true)); // peer #3's peer id under another user: no repeat
+        many.add(peer(5, String.format("-TR2940-%012d", 3), false));
+        write(List.of(user(7, "a")), List.of(torrent(70, 1, many)));
+        assertCorrupt("torrent #0 (id 70), peer #41: the same user 5 and peer id "
+                + "2d5452323934302d303030303030303030303033 as peer #3");
+
         write(List.of(user(7, "a")), List.of(torrent(70, 1, List.of()), torrent(70, 2, List.of())));
         assertCorrupt("torrent #1 (id 70): the same id as torrent #0");
         write(List.of(user(7, "a")), List.of(torrent(70, 1, List.of()), torrent(71, 1, List.of())));
@@ -231,8 +242,11 @@ class CacheCorruptionTest {
         assertThat(store.file()).doesNotExist();
     }
 
+    /** Both readers, the snapshots of {@code cc} and the swarms of the tracker's start, refuse it alike. */
     private void assertCorrupt(String expected) {
         assertThatThrownBy(() -> store.read()).isExactlyInstanceOf(CacheCorruptException.class)
+                .hasMessageStartingWith(store.file().toString() + ": ").hasMessageContaining(expected);
+        assertThatThrownBy(() -> store.restore()).isExactlyInstanceOf(CacheCorruptException.class)
                 .hasMessageStartingWith(store.file().toString() + ": ").hasMessageContaining(expected);
     }
 

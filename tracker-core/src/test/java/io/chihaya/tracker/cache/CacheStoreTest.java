@@ -80,6 +80,16 @@ class CacheStoreTest {
         assertThat(restored.approvedClients().prefixesById()).isEqualTo(registry.approvedClients().prefixesById());
         assertThat(restored.approvedClients().match("-qB4650-abcdefghijkl".getBytes(StandardCharsets.ISO_8859_1), 20))
                 .isEqualTo(2);
+
+        // The tracker's start builds the swarms straight from the bytes: the same registry results.
+        RestoredCache direct = store().restore().orElseThrow();
+        assertThat(direct.writtenAt()).isEqualTo(NOW);
+        assertThat(direct.peers()).isEqualTo(peers.size());
+        Registry fromBytes = new Registry();
+        direct.installInto(fromBytes);
+        assertThat(SampleSwarms.users(fromBytes)).isEqualTo(SampleSwarms.users(registry));
+        assertThat(SampleSwarms.describeTorrents(fromBytes)).as("seed %d", seed).isEqualTo(expectedTorrents);
+        assertThat(fromBytes.approvedClients().prefixesById()).isEqualTo(registry.approvedClients().prefixesById());
     }
 
     @Test
@@ -87,7 +97,7 @@ class CacheStoreTest {
         Registry registry = SampleSwarms.registry(5, 50, 40, 800);
         store().write(registry);
         Registry restored = new Registry();
-        store().read().orElseThrow().installInto(restored);
+        store().readOrQuarantine().orElseThrow().installInto(restored);
 
         List<TorrentRow> rows = new ArrayList<>();
         restored.torrents().forEach((hash, torrent) -> rows.add(new TorrentRow(torrent.id(), hash, 1, 1,
@@ -238,9 +248,11 @@ class CacheStoreTest {
     void readOrQuarantineReturnsAGoodCache() throws IOException {
         Registry registry = SampleSwarms.registry(4, 10, 10, 100);
         store().write(registry);
-        Optional<CacheContents> contents = store().readOrQuarantine();
+        Optional<RestoredCache> contents = store().readOrQuarantine();
         assertThat(contents).isPresent();
-        assertThat(SampleSwarms.describe(contents.get().torrents())).isEqualTo(SampleSwarms.describeTorrents(registry));
+        Registry restored = new Registry();
+        contents.get().installInto(restored);
+        assertThat(SampleSwarms.describeTorrents(restored)).isEqualTo(SampleSwarms.describeTorrents(registry));
     }
 
     @Test
