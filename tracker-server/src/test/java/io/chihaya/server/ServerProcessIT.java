@@ -87,6 +87,12 @@ class ServerProcessIT {
                 .startsWith("d8:completei1e");
         assertThat(stop(first)).isZero();
         assertThat(Files.readString(firstLog)).contains("stopped: flushed=true cache=true");
+        // The jar's logging (LogSetup): one line per event, time with offset, level, simple logger name;
+        // no logback status chatter, and Hikari's INFO lines left out.
+        assertThat(Files.readAllLines(firstLog)).allSatisfy(line -> assertThat(line).matches(
+                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (INFO |WARN |ERROR) [A-Za-z]+ - .*"))
+                .anyMatch(line -> line.contains(" INFO  TrackerServer - started: "))
+                .noneMatch(line -> line.contains("Hikari"));
         assertThat(Files.exists(directory.resolve("chihaya-cache.bin"))).isTrue();
 
         Path secondLog = directory.resolve("second.log");
