@@ -69,8 +69,7 @@ final class CacheReader {
     private final java.util.Set<Integer> clientIds = new java.util.HashSet<>();
     private boolean clientsStarted;
     private final Map<String, Integer> passkeys = new HashMap<>();
-    private final Map<Integer, Integer> torrentIds = new HashMap<>();
-    private final Map<ByteBuffer, Integer> infoHashes = new HashMap<>();
+    private TorrentKeys torrentKeys;
 
     CacheReader(Path file, FileChannel channel) throws IOException {
         this.file = file;
@@ -122,6 +121,7 @@ final class CacheReader {
         }
         header = new CacheHeader(version, Instant.ofEpochMilli(writtenAt), userCount, torrentCount, peerCount, size,
                 bodyChecksum);
+        torrentKeys = new TorrentKeys(torrentCount); // bounded: checked against the file size above
         return header;
     }
 
@@ -302,12 +302,12 @@ final class CacheReader {
             if (peers + count > header.peers()) {
                 throw corrupt(at + 65, name + ": more peers than the " + header.peers() + " the header declares");
             }
-            Integer earlier = torrentIds.putIfAbsent(id, torrents);
-            if (earlier != null) {
+            int earlier = torrentKeys.addId(id, torrents);
+            if (earlier >= 0) {
                 throw corrupt(at, name + ": the same id as torrent #" + earlier);
             }
-            earlier = infoHashes.putIfAbsent(ByteBuffer.wrap(infoHash), torrents);
-            if (earlier != null) {
+            earlier = torrentKeys.addHash(infoHash, torrents);
+            if (earlier >= 0) {
                 throw corrupt(at + 4, name + ": the same info hash as torrent #" + earlier);
             }
             if (visitor.restoresTorrents()) {
