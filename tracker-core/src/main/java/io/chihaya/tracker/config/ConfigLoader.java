@@ -2,10 +2,7 @@ package io.chihaya.tracker.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +48,6 @@ public final class ConfigLoader {
     public static final String CHIHAYA_DB_DSN = "CHIHAYA_DB_DSN";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // exact: 1.5 is not 1, 1e400 is not Infinity
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
     private static final String POSITIVE_SECONDS = "a positive whole number of seconds";
     private static final String TOO_LONG = "at most " + MAX_INTERVAL_SECONDS + " seconds (365 days)";
     private static final String HTTP_TOKEN_PUNCTUATION = "!#$%&'*+-.^_`|~";
@@ -91,7 +84,7 @@ public final class ConfigLoader {
         } catch (NoSuchFileException e) {
             List<String> warnings = new ArrayList<>();
             warnings.add(source + ": not found, using the defaults");
-            return build(source, MAPPER.createObjectNode(), warnings);
+            return build(source, JsonTree.emptyObject(), warnings);
         } catch (AccessDeniedException e) {
             throw new ConfigException(source + ": cannot be read: permission denied");
         } catch (IOException e) {
@@ -104,7 +97,7 @@ public final class ConfigLoader {
     ConfigResult parse(byte[] json, String source) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            root = JsonTree.read(json);
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid JSON" + where(e.getLocation()) + ": " + reason(e));
         } catch (IOException e) {
