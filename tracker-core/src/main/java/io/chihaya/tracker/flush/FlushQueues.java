@@ -12,51 +12,44 @@ import java.util.concurrent.ConcurrentHashMap;
  * its table (adds summed, overwrites latest, last_action max), never blocking the announce. The
  * {@link Flusher}'s writers take the rows out and write them.
  *
- * <p>Thread-safe; no call waits for anything but the monitor of one pending row.
+ * <p>Thread-safe; no call waits for anything but the monitor of one segment of a table's pending
+ * rows ({@link PendingRows}), held while a few fields change.
  */
 public final class FlushQueues implements StatSink {
-    final PendingRows<Integer, Deltas.User> users = new PendingRows<>(Deltas.User::new);
-    final PendingRows<Integer, Deltas.Torrent> torrents = new PendingRows<>(Deltas.Torrent::new);
-    final PendingRows<Long, Deltas.History> history = new PendingRows<>(Deltas.History::new);
-    final PendingRows<Deltas.IpKey, Deltas.Ip> ips = new PendingRows<>(Deltas.Ip::new);
-    final PendingRows<Long, Deltas.Snatch> snatches = new PendingRows<>(Deltas.Snatch::new);
+    final PendingRows<Deltas.User> users = new PendingRows<>(Deltas.User.LAYOUT);
+    final PendingRows<Deltas.Torrent> torrents = new PendingRows<>(Deltas.Torrent.LAYOUT);
+    final PendingRows<Deltas.History> history = new PendingRows<>(Deltas.History.LAYOUT);
+    final PendingRows<Deltas.Ip> ips = new PendingRows<>(Deltas.Ip.LAYOUT);
+    final PendingRows<Deltas.Snatch> snatches = new PendingRows<>(Deltas.Snatch.LAYOUT);
     final Set<Integer> unprunes = ConcurrentHashMap.newKeySet();
     private volatile Runnable unpruneListener = () -> { };
 
     @Override
     public void user(int userId, long upDelta, long downDelta, long rawUpDelta, long rawDownDelta) {
-        while (true) {
-            Deltas.User row = users.open(userId);
-            synchronized (row) {
-                if (row.sealed) {
-                    continue;
-                }
-                row.up = Delta.add(row.up, upDelta);
-                row.down = Delta.add(row.down, downDelta);
-                row.rawUp = Delta.add(row.rawUp, rawUpDelta);
-                row.rawDown = Delta.add(row.rawDown, rawDownDelta);
-                return;
-            }
+        PendingRows.Segment segment = users.segment(userId, 0);
+        synchronized (segment) {
+            int b = segment.open(userId, 0);
+            long[] v = segment.values;
+            v[b + Deltas.User.UP] = Delta.add(v[b + Deltas.User.UP], upDelta);
+            v[b + Deltas.User.DOWN] = Delta.add(v[b + Deltas.User.DOWN], downDelta);
+            v[b + Deltas.User.RAW_UP] = Delta.add(v[b + Deltas.User.RAW_UP], rawUpDelta);
+            v[b + Deltas.User.RAW_DOWN] = Delta.add(v[b + Deltas.User.RAW_DOWN], rawDownDelta);
         }
     }
 
     @Override
     public void torrent(int torrentId, int groupId, TorrentType type, int seeders, int leechers, int snatchCount,
                         long lastAction) {
-        while (true) {
-            Deltas.Torrent row = torrents.open(torrentId);
-            synchronized (row) {
-                if (row.sealed) {
-                    continue;
-                }
-                row.groupId = groupId;
-                row.type = type;
-                row.seeders = seeders;
-                row.leechers = leechers;
-                row.snatches = Delta.add(row.snatches, snatchCount);
-                row.lastAction = Math.max(row.lastAction, lastAction);
-                return;
-            }
+        PendingRows.Segment segment = torrents.segment(torrentId, 0);
+        synchronized (segment) {
+            int b = segment.open(torrentId, 0);
+            long[] v = segment.values;
+            v[b + Deltas.Torrent.GROUP_ID] = groupId;
+            v[b + Deltas.Torrent.TYPE] = Deltas.Torrent.type(type);
+            v[b + Deltas.Torrent.SEEDERS] = seeders;
+            v[b + Deltas.Torrent.LEECHERS] = leechers;
+            v[b + Deltas.Torrent.SNATCHES] = Delta.add(v[b + Deltas.Torrent.SNATCHES], snatchCount);
+            v[b + Deltas.Torrent.LAST_ACTION] = Math.max(v[b + Deltas.Torrent.LAST_ACTION], lastAction);
         }
     }
 
@@ -64,64 +57,52 @@ public final class FlushQueues implements StatSink {
     public void transferHistory(int userId, int torrentId, long rawUpDelta, long rawDownDelta, boolean seeding,
                                 long startTime, long lastAnnounce, long activeTimeDelta, long seedTimeDelta,
                                 boolean active, int snatchCount, long remaining) {
-        Long key = LongSet.pair(userId, torrentId);
-        while (true) {
-            Deltas.History row = history.open(key);
-            synchronized (row) {
-                if (row.sealed) {
-                    continue;
-                }
-                if (row.lastAnnounce == 0) {
-                    row.startTime = startTime;
-                }
-                row.up = Delta.add(row.up, rawUpDelta);
-                row.down = Delta.add(row.down, rawDownDelta);
-                row.seeding = seeding;
-                row.lastAnnounce = lastAnnounce;
-                row.activeTime = Delta.add(row.activeTime, activeTimeDelta);
-                row.seedTime = Delta.add(row.seedTime, seedTimeDelta);
-                row.active = active;
-                row.snatches = Delta.add(row.snatches, snatchCount);
-                row.remaining = remaining;
-                return;
+        long key = LongSet.pair(userId, torrentId);
+        PendingRows.Segment segment = history.segment(key, 0);
+        synchronized (segment) {
+            int b = segment.open(key, 0);
+            long[] v = segment.values;
+            if (v[b + Deltas.History.LAST_ANNOUNCE] == 0) {
+                v[b + Deltas.History.START_TIME] = startTime;
             }
+            v[b + Deltas.History.UP] = Delta.add(v[b + Deltas.History.UP], rawUpDelta);
+            v[b + Deltas.History.DOWN] = Delta.add(v[b + Deltas.History.DOWN], rawDownDelta);
+            v[b + Deltas.History.SEEDING] = seeding ? 1 : 0;
+            v[b + Deltas.History.LAST_ANNOUNCE] = lastAnnounce;
+            v[b + Deltas.History.ACTIVE_TIME] = Delta.add(v[b + Deltas.History.ACTIVE_TIME], activeTimeDelta);
+            v[b + Deltas.History.SEED_TIME] = Delta.add(v[b + Deltas.History.SEED_TIME], seedTimeDelta);
+            v[b + Deltas.History.ACTIVE] = active ? 1 : 0;
+            v[b + Deltas.History.SNATCHES] = Delta.add(v[b + Deltas.History.SNATCHES], snatchCount);
+            v[b + Deltas.History.REMAINING] = remaining;
         }
     }
 
     @Override
     public void transferIp(int userId, int torrentId, int ip, int clientId, int port, long rawUpDelta,
                            long rawDownDelta, long startTime, long lastAnnounce) {
-        Deltas.IpKey key = new Deltas.IpKey(userId, torrentId, ip, clientId);
-        while (true) {
-            Deltas.Ip row = ips.open(key);
-            synchronized (row) {
-                if (row.sealed) {
-                    continue;
-                }
-                if (row.lastAnnounce == 0) {
-                    row.startTime = startTime;
-                }
-                row.port = port;
-                row.up = Delta.add(row.up, rawUpDelta);
-                row.down = Delta.add(row.down, rawDownDelta);
-                row.lastAnnounce = lastAnnounce;
-                return;
+        long key1 = LongSet.pair(userId, torrentId);
+        long key2 = LongSet.pair(ip, clientId);
+        PendingRows.Segment segment = ips.segment(key1, key2);
+        synchronized (segment) {
+            int b = segment.open(key1, key2);
+            long[] v = segment.values;
+            if (v[b + Deltas.Ip.LAST_ANNOUNCE] == 0) {
+                v[b + Deltas.Ip.START_TIME] = startTime;
             }
+            v[b + Deltas.Ip.PORT] = port;
+            v[b + Deltas.Ip.UP] = Delta.add(v[b + Deltas.Ip.UP], rawUpDelta);
+            v[b + Deltas.Ip.DOWN] = Delta.add(v[b + Deltas.Ip.DOWN], rawDownDelta);
+            v[b + Deltas.Ip.LAST_ANNOUNCE] = lastAnnounce;
         }
     }
 
     @Override
     public void snatch(int userId, int torrentId, long time) {
-        Long key = LongSet.pair(userId, torrentId);
-        while (true) {
-            Deltas.Snatch row = snatches.open(key);
-            synchronized (row) {
-                if (row.sealed) {
-                    continue;
-                }
-                row.time = time;
-                return;
-            }
+        long key = LongSet.pair(userId, torrentId);
+        PendingRows.Segment segment = snatches.segment(key, 0);
+        synchronized (segment) {
+            int b = segment.open(key, 0);
+            segment.values[b + Deltas.Snatch.TIME] = time;
         }
     }
 
@@ -140,13 +121,7 @@ public final class FlushQueues implements StatSink {
      * the torrents writer is held off (see {@link Flusher#withTorrentWritesPaused}).
      */
     public long pendingSnatches(int torrentId) {
-        Deltas.Torrent row = torrents.peek(torrentId);
-        if (row == null) {
-            return 0;
-        }
-        synchronized (row) {
-            return row.sealed ? 0 : row.snatches;
-        }
+        return torrents.field(torrentId, 0, Deltas.Torrent.SNATCHES, 0);
     }
 
     /** Distinct rows waiting per table, for metrics and logs. */

@@ -235,13 +235,11 @@ public record PendingStats(int version, Rows rows, List<InDoubt> inDoubt) {
                 list(queues.snatches, PendingStats::snatchRow), List.copyOf(queues.unprunes));
     }
 
-    private static <K, D extends Delta<K, D>, R> List<R> list(PendingRows<K, D> rows, Function<D, R> convert) {
-        List<R> list = new ArrayList<>(rows.size());
-        for (Iterator<Map.Entry<K, D>> pass = rows.pass(); pass.hasNext(); ) {
-            D row = pass.next().getValue();
-            synchronized (row) {
-                list.add(convert.apply(row));
-            }
+    private static <D extends Delta<?, D>, R> List<R> list(PendingRows<D> rows, Function<D, R> convert) {
+        List<D> snapshot = rows.snapshot();
+        List<R> list = new ArrayList<>(snapshot.size());
+        for (D row : snapshot) {
+            list.add(convert.apply(row));
         }
         return list;
     }

@@ -8,9 +8,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
@@ -30,7 +28,7 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
     private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
 
     final String table;
-    final PendingRows<K, D> rows;
+    final PendingRows<D> rows;
     private final int capacity;
     private final FlushStatements.Writer<D> statements;
     final Jdbi jdbi;
@@ -60,7 +58,7 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
         void run(boolean drained);
     }
 
-    TableWriter(String table, PendingRows<K, D> rows, int capacity, FlushStatements.Writer<D> statements,
+    TableWriter(String table, PendingRows<D> rows, int capacity, FlushStatements.Writer<D> statements,
                 Jdbi jdbi, Flusher.Settings settings, TrackerMetrics metrics, Lock gate, String instance) {
         this.table = table;
         this.writerKey = table + "@" + instance;
@@ -273,7 +271,7 @@ class TableWriter<K, D extends Delta<K, D>> implements Runnable {
 
     /** Writes every row present now (one full pass); false if a batch failed. */
     private boolean drainPass() {
-        Iterator<Map.Entry<K, D>> pass = rows.pass();
+        PendingRows.Pass pass = rows.pass();
         while (true) {
             List<D> batch = rows.take(pass, capacity);
             if (batch.isEmpty()) {

@@ -1,11 +1,16 @@
 package io.chihaya.tracker.flush;
 
+import io.chihaya.tracker.model.LongSet;
+import io.chihaya.tracker.model.TorrentType;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -91,5 +96,130 @@ class PendingRowsTest {
         assertThat(written[0]).isEqualTo((long) threads * perThread);
         assertThat(written[1]).isEqualTo((long) threads * perThread);
         assertThat(queues.history.size()).isZero();
+    }
+
+    /**
+     * Random announces, takes, failed batches put back and drains, checked against a plain map:
+     * every byte announced is taken exactly once, no batch is larger than asked or holds a key twice,
+     * and the size is the number of distinct keys waiting. Enough rows that segments grow, fill with
+     * taken slots and are cleaned up.
+     */
+    @Test
+    void randomOperationsAgreeWithAMapModel() {
+        for (long seed = 1; seed <= 5; seed++) {
+            Random random = new Random(seed);
+            FlushQueues queues = new FlushQueues();
+            Map<Integer, Long> announced = new HashMap<>();
+            Map<Integer, Long> written = new HashMap<>();
+            Set<Integer> waiting = new HashSet<>();
+            int keys = seed % 2 == 0 ? 300 : 30_000;
+            for (int step = 0; step < 200_000; step++) {
+                int op = random.nextInt(100);
+                if (op < 80) {
+                    int user = random.nextInt(keys) - keys / 2;   // negative ids too: unsigned in MariaDB
+                    long up = 1 + random.nextInt(1000);
+                    queues.user(user, up, 0, 0, 0);
+                    announced.merge(user, up, Long::sum);
+                    waiting.add(user);
+                } else if (op < 98) {
+                    int max = 1 + random.nextInt(random.nextBoolean() ? 10 : 3000);
+                    List<Deltas.User> batch = queues.users.take(max);
+                    assertThat(batch.size()).isLessThanOrEqualTo(max);
+                    Set<Integer> inBatch = new HashSet<>();
+                    for (Deltas.User row : batch) {
+                        assertThat(inBatch.add(row.key)).as("key %d twice in a batch", row.key).isTrue();
+                        assertThat(waiting.remove(row.key)).as("key %d not waiting", row.key).isTrue();
+                    }
+                    if (random.nextInt(4) == 0) {
+                        queues.users.putBack(batch);
+                        batch.forEach(row -> waiting.add(row.key));
+                    } else {
+                        batch.forEach(row -> written.merge(row.key, row.up, Long::sum));
+                    }
+                } else {
+                    PendingRows.Pass pass = queues.users.pass();
+                    for (List<Deltas.User> batch; !(batch = queues.users.take(pass, 1 + random.nextInt(500))).isEmpty(); ) {
+                        batch.forEach(row -> {
+                            written.merge(row.key, row.up, Long::sum);
+                            waiting.remove(row.key);
+                        });
+                    }
+                    assertThat(waiting).isEmpty();
+                }
+                assertThat(queues.users.size()).isEqualTo(waiting.size());
+            }
+            for (Deltas.User row : queues.users.take(Integer.MAX_VALUE)) {
+                written.merge(row.key, row.up, Long::sum);
+            }
+            assertThat(written).as("seed %d", seed).isEqualTo(announced);
+            assertThat(queues.users.size()).isZero();
+        }
+    }
+
+    @Test
+    void aPassTakesEveryRowPresentAtItsStartAndEndsWhileNewRowsArriveFasterThanItTakes() {
+        FlushQueues queues = new FlushQueues();
+        for (int torrent = 1; torrent <= 1000; torrent++) {
+            announce(queues, 1, torrent, torrent, T0);
+        }
+        PendingRows.Pass pass = queues.history.pass();
+        Set<Long> taken = new HashSet<>();
+        int added = 0;
+        int next = 0;
+        int batches = 0;
+        for (List<Deltas.History> batch; !(batch = queues.history.take(pass, 7)).isEmpty(); batches++) {
+            batch.forEach(row -> assertThat(taken.add(row.key)).isTrue());
+            // More new rows than taken ones, in the segment the pass is in: it grows under the pass.
+            PendingRows.Segment current = queues.history.segments[Math.min(pass.segment, PendingRows.SEGMENTS - 1)];
+            for (int i = 0; i < 10; i++) {
+                do {
+                    next++;
+                } while (queues.history.segment(LongSet.pair(2, next), 0) != current);
+                added++;
+                announce(queues, 2, next, 1, T0);
+            }
+        }
+        for (int torrent = 1; torrent <= 1000; torrent++) {
+            assertThat(taken).contains(LongSet.pair(1, torrent));
+        }
+        assertThat(batches).isLessThanOrEqualTo(PendingRows.SEGMENTS);
+        assertThat(added).isGreaterThan(500);
+        assertThat(queues.history.size()).isEqualTo(1000 + added - taken.size());
+    }
+
+    @Test
+    void keysOfTwoLongsDifferingOnlyInTheirSecondHalfAreSeparateRows() {
+        FlushQueues queues = new FlushQueues();
+        for (int client = 0; client < 100; client++) {
+            queues.transferIp(1, 2, 0x7f000001, client, 6881, client, 0, T0, T0 + 1);
+            queues.transferIp(1, 2, 0x7f000002, client, 6882, 1, 0, T0, T0 + 2);
+        }
+        queues.transferIp(1, 2, 0x7f000001, 5, 7000, 10, 0, T0 + 5, T0 + 9);
+        List<Deltas.Ip> rows = queues.ips.take(1000);
+        assertThat(rows).hasSize(200);
+        Deltas.Ip five = rows.stream().filter(r -> r.key.ip() == 0x7f000001 && r.key.clientId() == 5)
+                .findFirst().orElseThrow();
+        assertThat(five.up).isEqualTo(15);
+        assertThat(five.port).isEqualTo(7000);
+        assertThat(five.startTime).isEqualTo(T0);
+        assertThat(five.lastAnnounce).isEqualTo(T0 + 9);
+    }
+
+    @Test
+    void aRowTakenAndMadeAgainStartsFromZero() {
+        FlushQueues queues = new FlushQueues();
+        queues.torrent(7, 3, TorrentType.MUSIC, 5, 6, 2, T0 + 10);
+        assertThat(queues.pendingSnatches(7)).isEqualTo(2);
+        assertThat(queues.torrents.take(10)).singleElement().satisfies(row -> {
+            assertThat(row.type).isEqualTo(TorrentType.MUSIC);
+            assertThat(row.snatches).isEqualTo(2);
+        });
+        assertThat(queues.pendingSnatches(7)).isZero();
+        queues.torrent(7, 3, TorrentType.ANIME, 1, 1, 0, T0 + 5);
+        assertThat(queues.torrents.take(10)).singleElement().satisfies(row -> {
+            assertThat(row.type).isEqualTo(TorrentType.ANIME);
+            assertThat(row.snatches).isZero();
+            assertThat(row.lastAction).isEqualTo(T0 + 5);
+        });
     }
 }
