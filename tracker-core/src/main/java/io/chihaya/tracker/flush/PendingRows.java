@@ -19,7 +19,9 @@ import java.util.List;
  * table with linear probing under its own monitor. An announce locks one segment, finds or adds
  * its row with {@link Segment#open} and changes the row's fields in {@link Segment#values} from
  * {@code base}. Taking a row leaves a tombstone, so rows that stay never move and a {@link Pass}
- * can walk a segment by position; a segment that becomes empty is cleared in one go.
+ * can walk a segment by position; a segment that becomes empty is cleared in one go, and made
+ * smaller if it holds eight times more slots than its rows needed since it was last empty (after
+ * an outage's backlog, say).
  *
  * <p>Thread-safe: any number of announcing threads, and one writer (take, putBack and the passes
  * are meant for the table's writer thread; snapshot for anyone while no writer runs).
@@ -206,6 +208,8 @@ final class PendingRows<D extends Delta<?, D>> {
         /** Rows present; read without the lock by {@link PendingRows#size}. */
         volatile int count;
         private int taken;
+        /** Most rows present since the segment was last empty. */
+        private int peak;
 
         Segment(int keyWidth, int fields) {
             this.keyWidth = keyWidth;
@@ -235,6 +239,7 @@ final class PendingRows<D extends Delta<?, D>> {
                 keys[slot * keyWidth + 1] = key2;
             }
             count++;
+            peak = Math.max(peak, count);
             int base = slot * fields;
             // The slot may hold a taken row's fields.
             Arrays.fill(values, base, base + fields, 0L);
@@ -322,8 +327,17 @@ final class PendingRows<D extends Delta<?, D>> {
             count = left;
             if (left == 0 && taken > 0) {
                 // Empty: clear it in one go, and keep the arrays for the rows to come.
-                Arrays.fill(state, EMPTY);
+                // After a backlog (an outage), give back what the rows to come will not need.
+                if (capacity > INITIAL_CAPACITY && capacity > 8 * peak) {
+                    int smaller = Math.max(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, peak)) * 4);
+                    state = new byte[smaller];
+                    keys = new long[smaller * keyWidth];
+                    values = new long[smaller * fields];
+                } else {
+                    Arrays.fill(state, EMPTY);
+                }
                 taken = 0;
+                peak = 0;
             } else if (taken > capacity / 4) {
                 rehash(capacity);
             }

@@ -222,4 +222,31 @@ class PendingRowsTest {
             assertThat(row.lastAction).isEqualTo(T0 + 5);
         });
     }
+
+    @Test
+    void segmentsGrownByABacklogShrinkOnceTheRowsAreFewAgain() {
+        FlushQueues queues = new FlushQueues();
+        for (int user = 1; user <= 100_000; user++) {
+            queues.user(user, 1, 0, 0, 0);
+        }
+        assertThat(queues.users.take(Integer.MAX_VALUE)).hasSize(100_000);
+        assertThat(slots(queues.users)).isGreaterThanOrEqualTo(4 * 100_000 / 3);
+        for (int round = 0; round < 2; round++) {
+            for (int user = 1; user <= 640; user++) {
+                queues.user(user, 1, 0, 0, 0);
+            }
+            assertThat(queues.users.take(Integer.MAX_VALUE)).hasSize(640);
+        }
+        assertThat(slots(queues.users)).isLessThanOrEqualTo(640 * 8);
+    }
+
+    private static int slots(PendingRows<?> rows) {
+        int slots = 0;
+        for (PendingRows.Segment segment : rows.segments) {
+            synchronized (segment) {
+                slots += segment.state.length;
+            }
+        }
+        return slots;
+    }
 }
