@@ -20,11 +20,6 @@ final class Deltas {
         static final int RAW_DOWN = 3;
         static final PendingRows.Layout<User> LAYOUT = new PendingRows.Layout<>() {
             @Override
-            public int keyWidth() {
-                return 1;
-            }
-
-            @Override
             public int fields() {
                 return 4;
             }
@@ -32,11 +27,6 @@ final class Deltas {
             @Override
             public long key1(User row) {
                 return row.key;
-            }
-
-            @Override
-            public long key2(User row) {
-                return 0;
             }
 
             @Override
@@ -88,11 +78,6 @@ final class Deltas {
         private static final TorrentType[] TYPES = TorrentType.values();
         static final PendingRows.Layout<Torrent> LAYOUT = new PendingRows.Layout<>() {
             @Override
-            public int keyWidth() {
-                return 1;
-            }
-
-            @Override
             public int fields() {
                 return 6;
             }
@@ -100,11 +85,6 @@ final class Deltas {
             @Override
             public long key1(Torrent row) {
                 return row.key;
-            }
-
-            @Override
-            public long key2(Torrent row) {
-                return 0;
             }
 
             @Override
@@ -170,11 +150,6 @@ final class Deltas {
         static final int REMAINING = 9;
         static final PendingRows.Layout<History> LAYOUT = new PendingRows.Layout<>() {
             @Override
-            public int keyWidth() {
-                return 1;
-            }
-
-            @Override
             public int fields() {
                 return 10;
             }
@@ -182,11 +157,6 @@ final class Deltas {
             @Override
             public long key1(History row) {
                 return row.key;
-            }
-
-            @Override
-            public long key2(History row) {
-                return 0;
             }
 
             @Override
@@ -323,11 +293,6 @@ final class Deltas {
         static final int TIME = 0;
         static final PendingRows.Layout<Snatch> LAYOUT = new PendingRows.Layout<>() {
             @Override
-            public int keyWidth() {
-                return 1;
-            }
-
-            @Override
             public int fields() {
                 return 1;
             }
@@ -335,11 +300,6 @@ final class Deltas {
             @Override
             public long key1(Snatch row) {
                 return row.key;
-            }
-
-            @Override
-            public long key2(Snatch row) {
-                return 0;
             }
 
             @Override

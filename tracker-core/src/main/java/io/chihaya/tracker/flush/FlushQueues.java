@@ -26,9 +26,10 @@ public final class FlushQueues implements StatSink {
 
     @Override
     public void user(int userId, long upDelta, long downDelta, long rawUpDelta, long rawDownDelta) {
-        PendingRows.Segment segment = users.segment(userId, 0);
+        long hash = PendingRows.hash(userId, 0);
+        PendingRows.Segment segment = users.segment(hash);
         synchronized (segment) {
-            int b = segment.open(userId, 0);
+            int b = segment.open(userId, 0, hash);
             long[] v = segment.values;
             v[b + Deltas.User.UP] = Delta.add(v[b + Deltas.User.UP], upDelta);
             v[b + Deltas.User.DOWN] = Delta.add(v[b + Deltas.User.DOWN], downDelta);
@@ -40,9 +41,10 @@ public final class FlushQueues implements StatSink {
     @Override
     public void torrent(int torrentId, int groupId, TorrentType type, int seeders, int leechers, int snatchCount,
                         long lastAction) {
-        PendingRows.Segment segment = torrents.segment(torrentId, 0);
+        long hash = PendingRows.hash(torrentId, 0);
+        PendingRows.Segment segment = torrents.segment(hash);
         synchronized (segment) {
-            int b = segment.open(torrentId, 0);
+            int b = segment.open(torrentId, 0, hash);
             long[] v = segment.values;
             v[b + Deltas.Torrent.GROUP_ID] = groupId;
             v[b + Deltas.Torrent.TYPE] = Deltas.Torrent.type(type);
@@ -58,9 +60,10 @@ public final class FlushQueues implements StatSink {
                                 long startTime, long lastAnnounce, long activeTimeDelta, long seedTimeDelta,
                                 boolean active, int snatchCount, long remaining) {
         long key = LongSet.pair(userId, torrentId);
-        PendingRows.Segment segment = history.segment(key, 0);
+        long hash = PendingRows.hash(key, 0);
+        PendingRows.Segment segment = history.segment(hash);
         synchronized (segment) {
-            int b = segment.open(key, 0);
+            int b = segment.open(key, 0, hash);
             long[] v = segment.values;
             if (v[b + Deltas.History.LAST_ANNOUNCE] == 0) {
                 v[b + Deltas.History.START_TIME] = startTime;
@@ -82,9 +85,10 @@ public final class FlushQueues implements StatSink {
                            long rawDownDelta, long startTime, long lastAnnounce) {
         long key1 = LongSet.pair(userId, torrentId);
         long key2 = LongSet.pair(ip, clientId);
-        PendingRows.Segment segment = ips.segment(key1, key2);
+        long hash = PendingRows.hash(key1, key2);
+        PendingRows.Segment segment = ips.segment(hash);
         synchronized (segment) {
-            int b = segment.open(key1, key2);
+            int b = segment.open(key1, key2, hash);
             long[] v = segment.values;
             if (v[b + Deltas.Ip.LAST_ANNOUNCE] == 0) {
                 v[b + Deltas.Ip.START_TIME] = startTime;
@@ -99,9 +103,10 @@ public final class FlushQueues implements StatSink {
     @Override
     public void snatch(int userId, int torrentId, long time) {
         long key = LongSet.pair(userId, torrentId);
-        PendingRows.Segment segment = snatches.segment(key, 0);
+        long hash = PendingRows.hash(key, 0);
+        PendingRows.Segment segment = snatches.segment(hash);
         synchronized (segment) {
-            int b = segment.open(key, 0);
+            int b = segment.open(key, 0, hash);
             segment.values[b + Deltas.Snatch.TIME] = time;
         }
     }

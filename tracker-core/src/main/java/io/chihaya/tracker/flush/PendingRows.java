@@ -38,16 +38,20 @@ final class PendingRows<D extends Delta<?, D>> {
 
     /** How the fields of one table's row sit in the arrays, and how they become a {@link Delta}. */
     interface Layout<D> {
-        /** Longs per key: 1, or 2 for a key of more than 64 bits. */
-        int keyWidth();
+        /** Longs per key: 1 (the default), or 2 for a key of more than 64 bits. */
+        default int keyWidth() {
+            return 1;
+        }
 
         /** Longs per row. */
         int fields();
 
         long key1(D row);
 
-        /** Unused (0) when {@link #keyWidth} is 1. */
-        long key2(D row);
+        /** Unused (0, the default) when {@link #keyWidth} is 1. */
+        default long key2(D row) {
+            return 0;
+        }
 
         /** The row at {@code base} of {@code values} as an object. */
         D read(long key1, long key2, long[] values, int base);
@@ -72,9 +76,12 @@ final class PendingRows<D extends Delta<?, D>> {
         }
     }
 
-    /** The segment that holds (or will hold) the row with this key; lock it, then {@link Segment#open}. */
-    Segment segment(long key1, long key2) {
-        return segments[(int) (hash(key1, key2) >>> SEGMENT_SHIFT)];
+    /**
+     * The segment that holds (or will hold) the row whose key has this {@link #hash}; lock it, then
+     * {@link Segment#open} with the same hash.
+     */
+    Segment segment(long hash) {
+        return segments[(int) (hash >>> SEGMENT_SHIFT)];
     }
 
     /** Number of distinct rows waiting; exact when nothing changes meanwhile. */
@@ -90,9 +97,10 @@ final class PendingRows<D extends Delta<?, D>> {
      * One field of the row with this key, or {@code absent} if no such row waits.
      */
     long field(long key1, long key2, int field, long absent) {
-        Segment segment = segment(key1, key2);
+        long hash = hash(key1, key2);
+        Segment segment = segment(hash);
         synchronized (segment) {
-            int slot = segment.find(key1, key2, hash(key1, key2));
+            int slot = segment.find(key1, key2, hash);
             return slot < 0 ? absent : segment.values[slot * fields + field];
         }
     }
@@ -158,10 +166,11 @@ final class PendingRows<D extends Delta<?, D>> {
         for (D old : failed) {
             long key1 = layout.key1(old);
             long key2 = layout.key2(old);
-            Segment segment = segment(key1, key2);
+            long hash = hash(key1, key2);
+            Segment segment = segment(hash);
             synchronized (segment) {
                 int before = segment.count;
-                int base = segment.open(key1, key2);
+                int base = segment.open(key1, key2, hash);
                 if (segment.count == before) {
                     D current = segment.read(base / fields, layout);
                     current.absorbOlder(old);
@@ -220,10 +229,10 @@ final class PendingRows<D extends Delta<?, D>> {
 
         /**
          * The index in {@link #values} where the row with this key starts, added with every field 0
-         * if it was not there. Hold the monitor; read {@link #values} only after this call.
+         * if it was not there. {@code hash} is {@link PendingRows#hash} of the key. Hold the monitor;
+         * read {@link #values} only after this call.
          */
-        int open(long key1, long key2) {
-            long hash = hash(key1, key2);
+        int open(long key1, long key2, long hash) {
             int slot = find(key1, key2, hash);
             if (slot >= 0) {
                 return slot * fields;
@@ -326,8 +335,8 @@ final class PendingRows<D extends Delta<?, D>> {
             }
             count = left;
             if (left == 0 && taken > 0) {
-                // Empty: clear it in one go, and keep the arrays for the rows to come.
-                // After a backlog (an outage), give back what the rows to come will not need.
+                // Empty: clear it in one go. The arrays are kept for the rows to come, unless a
+                // backlog (an outage) made them far larger than those rows will need.
                 if (capacity > INITIAL_CAPACITY && capacity > 8 * peak) {
                     int smaller = Math.max(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, peak)) * 4);
                     state = new byte[smaller];

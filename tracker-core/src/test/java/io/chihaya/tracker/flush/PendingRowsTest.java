@@ -174,7 +174,7 @@ class PendingRowsTest {
             for (int i = 0; i < 10; i++) {
                 do {
                     next++;
-                } while (queues.history.segment(LongSet.pair(2, next), 0) != current);
+                } while (queues.history.segment(PendingRows.hash(LongSet.pair(2, next), 0)) != current);
                 added++;
                 announce(queues, 2, next, 1, T0);
             }
