@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a {@link TrackerServer} until SIGTERM or SIGINT (SPEC 10): the first signal stops it cleanly,
- * a second one exits at once, saying what was not done.
+ * a second one exits at once, saying what was not done. A repeat within {@link Repeats#WINDOW_NANOS}
+ * of the first is the same signal delivered twice (GNU {@code timeout} and supervisors that signal
+ * both the process and its group do that) and is ignored, so it cannot lose the final flush.
  */
 public final class Lifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
@@ -24,9 +26,15 @@ public final class Lifecycle {
      */
     public static int runUntilSignalled(TrackerServer server, String program) {
         CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger signals = new AtomicInteger();
+        Repeats repeats = new Repeats();
         Signals.install(() -> {
-            if (signals.incrementAndGet() > 1) {
+            int verdict = repeats.signal(System.nanoTime());
+            if (verdict == Repeats.DUPLICATE) {
+                System.err.println(program + ": signal repeated within a second of the first, ignored;"
+                        + " still stopping cleanly (signal again to exit at once)");
+                return;
+            }
+            if (verdict == Repeats.EXIT) {
                 System.err.println(program + ": second signal, exiting at once; the cache was not written"
                         + " and queued changes were not flushed");
                 Runtime.getRuntime().halt(1);
@@ -54,5 +62,28 @@ public final class Lifecycle {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** What a signal means, given when the earlier ones came. */
+    static final class Repeats {
+        static final long WINDOW_NANOS = 1_000_000_000L;
+        static final int STOP = 0;
+        static final int DUPLICATE = 1;
+        static final int EXIT = 2;
+        private final AtomicInteger count = new AtomicInteger();
+        private volatile long first;
+
+        int signal(long now) {
+            int n = count.incrementAndGet();
+            if (n == 1) {
+                first = now;
+                return STOP;
+            }
+            if (now - first < WINDOW_NANOS) {
+                count.decrementAndGet();
+                return DUPLICATE;
+            }
+            return EXIT;
+        }
     }
 }
