@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a {@link TrackerServer} until SIGTERM or SIGINT (SPEC 10): the first signal stops it cleanly,
@@ -70,20 +69,20 @@ public final class Lifecycle {
         static final int STOP = 0;
         static final int DUPLICATE = 1;
         static final int EXIT = 2;
-        private final AtomicInteger count = new AtomicInteger();
-        private volatile long first;
+        private boolean stopping;
+        private long first;
 
-        int signal(long now) {
-            int n = count.incrementAndGet();
-            if (n == 1) {
+        /**
+         * Synchronized: each signal's handler runs on a thread of its own, so a signal delivered
+         * twice can be handled by two threads at once, and the repeat must see the first's time.
+         */
+        synchronized int signal(long now) {
+            if (!stopping) {
+                stopping = true;
                 first = now;
                 return STOP;
             }
-            if (now - first < WINDOW_NANOS) {
-                count.decrementAndGet();
-                return DUPLICATE;
-            }
-            return EXIT;
+            return now - first < WINDOW_NANOS ? DUPLICATE : EXIT;
         }
     }
 }
